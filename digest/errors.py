@@ -79,4 +79,9 @@ class TransientDeliveryError(DeliveryError):
 
 
 class PermanentDeliveryError(DeliveryError):
-    pass
+    def __init__(
+        self, message: str, *, recipient: str = "", code: int | None = None,
+        address_bad: bool = False,
+    ) -> None:
+        super().__init__(message, recipient=recipient, code=code)
+        self.address_bad = address_bad  # the address itself was refused (RCPT 5xx)
