@@ -290,21 +290,29 @@ _VOID = frozenset({"br", "img", "hr", "meta", "link", "input", "col", "area", "w
 
 
 def first_unbalanced_line(source: str) -> int | None:
-    """1-based line of the first tag that MJML's parser would choke on (None: not found)."""
+    """1-based line of the tag MJML's parser most likely chokes on (None: none found).
+
+    A closing tag that does not match points at the innermost opener left unclosed (or at
+    itself when nothing of its name is open); a stray ``<`` or an unclosed opener at the
+    end counts too.
+    """
     text = _OPAQUE.sub(lambda m: "\n" * m.group(0).count("\n"), source)
-    stack: list[str] = []
+    stack: list[tuple[str, int]] = []
     for m in _TAG.finditer(text):
         closing, name, selfclosing = m.group(1), m.group(2).lower(), m.group(3)
         line = text.count("\n", 0, m.start()) + 1
         if selfclosing or (not closing and name in _VOID):
             continue
         if not closing:
-            stack.append(name)
-        elif not stack or stack.pop() != name:
-            return line
-    if stack or re.search(r"<(?![A-Za-z/!])", text):
-        return text.count("\n") + 1
-    return None
+            stack.append((name, line))
+        elif not stack or stack[-1][0] != name:
+            return stack[-1][1] if any(n == name for n, _ in stack) else line
+        else:
+            stack.pop()
+    stray = re.search(r"<(?![A-Za-z/!])", text)
+    if stray:
+        return text.count("\n", 0, stray.start()) + 1
+    return stack[-1][1] if stack else None
 
 
 def _template_line(template_source: str, rendered_line: str) -> int | None:
