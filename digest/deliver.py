@@ -9,6 +9,7 @@ refused, login failed) stop the run with the rows untouched, so the next run con
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import smtplib
@@ -161,10 +162,8 @@ class SmtpTransport:
     def _drop(self) -> None:
         conn, self._conn = self._conn, None
         if conn is not None:
-            try:
+            with contextlib.suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
 
     def close(self) -> None:
         conn, self._conn = self._conn, None
@@ -189,7 +188,9 @@ def _reason(e: BaseException) -> str:
     return str(e) or type(e).__name__
 
 
-def _by_code(code: int, msg: bytes | str, recipient: str, *, address: bool = False) -> DeliveryError:
+def _by_code(
+    code: int, msg: bytes | str, recipient: str, *, address: bool = False
+) -> DeliveryError:
     text = f"{code} {_text(msg).strip()}"
     if 500 <= code < 600:
         return PermanentDeliveryError(
@@ -215,6 +216,8 @@ class Job:
     envelope: Callable[[], Envelope]  # built when its turn comes, not all at once
     on_sent: Callable[[float], None]
     on_failed: Callable[[DeliveryError], None]
+    claim: Callable[[], bool] = lambda: True  # False: another sender has it
+    release: Callable[[], None] = lambda: None  # give it back unattempted
 
 
 @dataclass
@@ -266,10 +269,13 @@ def run_jobs(
         transport: Transport | None = None
         try:
             while not halt.is_set() and not (stop is not None and stop.is_set()):
+                # A stop (SIGTERM) lets the message in flight finish and be recorded.
                 try:
                     job = queue.get_nowait()
                 except Empty:
                     return
+                if not job.claim():
+                    continue
                 limiter.wait()
                 started = time.perf_counter()
                 try:
@@ -285,6 +291,7 @@ def run_jobs(
                             outcome.failed += 1
                         outcome.errors.append(str(e))
                 except DeliveryError as e:
+                    job.release()
                     with lock:
                         outcome.aborted = outcome.aborted or str(e)
                     halt.set()

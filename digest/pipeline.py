@@ -7,8 +7,11 @@ CLI, the scheduler and the tests drive the same code.
 from __future__ import annotations
 
 import datetime as dt
+import os
+import socket
 import threading
 import urllib.parse
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import parseaddr
@@ -22,12 +25,13 @@ from digest.config import Config
 from digest.deliver import Envelope, Job, Transport, make_transport, run_jobs
 from digest.errors import DeliveryError, PermanentDeliveryError
 from digest.message import Personal, PreparedMessage, domain_of, message_id, prepare
-from digest.render import PLACEHOLDERS, Renderer, Rendered, subject_for, templates_dir
+from digest.render import PLACEHOLDERS, Rendered, Renderer, subject_for, templates_dir
 from digest.store import DeliveryRow, Store
 from digest.tokens import PREFERENCES, UNSUBSCRIBE, Tokens
 from digest.types import Edition, FeedResult, SendReport
 
 Clock = Callable[[], dt.datetime]
+OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # this process, in claims
 
 
 def utcnow() -> dt.datetime:
@@ -211,7 +215,7 @@ def send_edition(
     assert edition.id is not None
     now = clock()
     store.start_sending(edition.id, now)
-    rows = store.deliveries_to_send(edition.id, cfg.delivery.max_attempts)
+    rows = store.deliveries_to_send(edition.id, cfg.delivery.max_attempts, now=now)
     if on_start is not None:
         on_start(len(rows))
     already = store.delivery_counts(edition.id).get("sent", 0)
@@ -223,7 +227,9 @@ def send_edition(
         if not _has_stories(edition, row.sections):
             store.mark_final(row.id, "skipped", "none of the chosen sections has stories", now)
             continue
-        jobs.append(_job(store, editions, who, row, edition, bare_sender, clock))
+        jobs.append(
+            _job(store, editions, who, row, edition, bare_sender, clock, cfg.delivery.max_attempts)
+        )
     outcome = run_jobs(
         jobs,
         transport or (lambda: make_transport(cfg)),
@@ -233,7 +239,8 @@ def send_edition(
         on_progress=on_progress,
     )
     counts = store.delivery_counts(edition.id)
-    open_rows = store.deliveries_to_send(edition.id, cfg.delivery.max_attempts)
+    open_rows = store.deliveries_to_send(edition.id, cfg.delivery.max_attempts, now=clock())
+    open_rows += [r for r in store.deliveries_in_flight(edition.id)]
     if not open_rows and not outcome.aborted:
         store.set_edition_status(edition.id, "sent", clock())
     errors = tuple(outcome.errors) + ((outcome.aborted,) if outcome.aborted else ())
@@ -253,6 +260,7 @@ def _job(
     edition: Edition,
     sender: str,
     clock: Clock,
+    max_attempts: int,
 ) -> Job:
     msg_id = message_id(sender, "digest", edition.date.isoformat(), edition.id, row.subscriber_id)
 
@@ -283,4 +291,10 @@ def _job(
         else:
             store.mark_failed(row.id, str(err), clock())
 
-    return Job(envelope, on_sent, on_failed)
+    def claim() -> bool:
+        return store.claim_delivery(row.id, OWNER, max_attempts, clock())
+
+    def release() -> None:
+        store.release_delivery(row.id, clock())
+
+    return Job(envelope, on_sent, on_failed, claim, release)

@@ -29,6 +29,7 @@ from digest.store import tables as t
 from digest.types import Edition, Entry, Image, Subscriber
 
 MIGRATIONS = Path(__file__).parent / "migrations"
+LEASE = dt.timedelta(minutes=15)  # a claimed delivery row older than this is taken as abandoned
 
 
 @dataclass(frozen=True)
@@ -65,7 +66,8 @@ def _sections_value(text: str | None) -> frozenset[str] | None:
 
 
 def content_hash(entry: Entry) -> str:
-    parts = (entry.title, entry.url or "", entry.summary_html, entry.image.url if entry.image else "")
+    image = entry.image.url if entry.image else ""
+    parts = (entry.title, entry.url or "", entry.summary_html, image)
     return hashlib.sha256("\0".join(parts).encode()).hexdigest()
 
 
@@ -542,19 +544,31 @@ class Store:
                 )
             return len(audience)
 
-    def deliveries_to_send(self, edition_id: int, max_attempts: int) -> list[DeliveryRow]:
-        """Rows not final yet: pending, or failed with attempts left."""
+    @staticmethod
+    def _open_rows(max_attempts: int, now: dt.datetime, lease: dt.timedelta) -> Any:
         d = t.deliveries
+        return sa.or_(
+            d.c.status == "pending",
+            sa.and_(d.c.status == "failed", d.c.attempts < max_attempts),
+            sa.and_(d.c.status == "sending", d.c.claimed_at < now - lease),
+        )
+
+    def deliveries_to_send(
+        self,
+        edition_id: int,
+        max_attempts: int,
+        *,
+        now: dt.datetime | None = None,
+        lease: dt.timedelta = LEASE,
+    ) -> list[DeliveryRow]:
+        """Rows not final yet: pending, failed with attempts left, or claimed by a process
+        that stopped answering more than ``lease`` ago."""
+        d = t.deliveries
+        now = now or dt.datetime.now(dt.UTC)
         with self._tx() as c:
             rows = c.execute(
                 sa.select(d)
-                .where(
-                    d.c.edition_id == edition_id,
-                    sa.or_(
-                        d.c.status == "pending",
-                        sa.and_(d.c.status == "failed", d.c.attempts < max_attempts),
-                    ),
-                )
+                .where(d.c.edition_id == edition_id, self._open_rows(max_attempts, now, lease))
                 .order_by(d.c.id)
             ).mappings().all()
         return [
@@ -566,6 +580,54 @@ class Store:
             for r in rows
         ]
 
+    def deliveries_in_flight(self, edition_id: int) -> list[DeliveryRow]:
+        """Rows another process is sending right now."""
+        d = t.deliveries
+        with self._tx() as c:
+            rows = c.execute(
+                sa.select(d).where(d.c.edition_id == edition_id, d.c.status == "sending")
+            ).mappings().all()
+        return [
+            DeliveryRow(
+                id=r["id"], edition_id=r["edition_id"], subscriber_id=r["subscriber_id"],
+                email=r["email"], sections=_sections_value(r["sections"]), status=r["status"],
+                attempts=r["attempts"], last_error=r["last_error"],
+            )
+            for r in rows
+        ]
+
+    def claim_delivery(
+        self,
+        delivery_id: int,
+        owner: str,
+        max_attempts: int,
+        now: dt.datetime,
+        lease: dt.timedelta = LEASE,
+    ) -> bool:
+        """Take one row for sending. Only one process can win it: two senders working on
+        the same edition (two schedulers, a rerun during a send) never send it twice."""
+        d = t.deliveries
+        with self._tx() as c:
+            won = c.execute(
+                sa.update(d)
+                .where(d.c.id == delivery_id, self._open_rows(max_attempts, now, lease))
+                .values(status="sending", claimed_by=owner, claimed_at=now, updated_at=now)
+            ).rowcount
+        return bool(won)
+
+    def release_delivery(self, delivery_id: int, now: dt.datetime) -> None:
+        """Give back a claimed row that was not attempted (a stop or an abort)."""
+        d = t.deliveries
+        with self._tx() as c:
+            c.execute(
+                sa.update(d)
+                .where(d.c.id == delivery_id, d.c.status == "sending")
+                .values(
+                    status=sa.case((d.c.attempts > 0, "failed"), else_="pending"),
+                    claimed_by=None, claimed_at=None, updated_at=now,
+                )
+            )
+
     def mark_sent(
         self, delivery_id: int, message_id: str, now: dt.datetime, seconds: float = 0.0
     ) -> None:
@@ -575,6 +637,7 @@ class Store:
                 .where(t.deliveries.c.id == delivery_id)
                 .values(
                     status="sent", message_id=message_id, sent_at=now, updated_at=now,
+                    claimed_by=None,
                     attempts=t.deliveries.c.attempts + 1, last_error="", seconds=seconds,
                 )
             )
@@ -585,7 +648,7 @@ class Store:
                 sa.update(t.deliveries)
                 .where(t.deliveries.c.id == delivery_id)
                 .values(status="failed", last_error=error[:1000], updated_at=now,
-                        attempts=t.deliveries.c.attempts + 1)
+                        attempts=t.deliveries.c.attempts + 1, claimed_by=None)
             )
 
     def mark_final(self, delivery_id: int, status: str, error: str, now: dt.datetime) -> None:
@@ -594,7 +657,7 @@ class Store:
             c.execute(
                 sa.update(t.deliveries)
                 .where(t.deliveries.c.id == delivery_id)
-                .values(status=status, last_error=error[:1000], updated_at=now)
+                .values(status=status, last_error=error[:1000], updated_at=now, claimed_by=None)
             )
 
     def mark_bounced(
@@ -605,7 +668,7 @@ class Store:
                 sa.update(t.deliveries)
                 .where(t.deliveries.c.id == delivery_id)
                 .values(status="bounced", last_error=error[:1000], updated_at=now,
-                        attempts=t.deliveries.c.attempts + 1)
+                        attempts=t.deliveries.c.attempts + 1, claimed_by=None)
             )
             c.execute(
                 sa.update(t.subscribers)

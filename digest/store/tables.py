@@ -136,13 +136,16 @@ deliveries = _Table(
     Column("subscriber_id", Integer, ForeignKey("subscribers.id"), nullable=False),
     Column("email", String(320), nullable=False),  # the address when the audience was fixed
     Column("sections", Text),  # the choice when the audience was fixed
-    Column("status", String(20), nullable=False),  # pending|sent|failed|bounced|rejected|skipped
+    # pending | sending | sent | failed | bounced | rejected | skipped
+    Column("status", String(20), nullable=False),
     Column("attempts", Integer, nullable=False, default=0),
     Column("last_error", Text, nullable=False, default=""),
     Column("message_id", String(300)),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("sent_at", UTCDateTime),
     Column("seconds", Float),
+    Column("claimed_by", String(200)),  # the process sending it now (status 'sending')
+    Column("claimed_at", UTCDateTime),
     UniqueConstraint("edition_id", "subscriber_id", name="uq_deliveries_edition_subscriber"),
     Index("ix_deliveries_edition_status", "edition_id", "status"),
 )

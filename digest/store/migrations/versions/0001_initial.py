@@ -106,6 +106,8 @@ def upgrade() -> None:
     sa.Column('updated_at', sa.DateTime(), nullable=False),
     sa.Column('sent_at', sa.DateTime(), nullable=True),
     sa.Column('seconds', sa.Float(), nullable=True),
+    sa.Column('claimed_by', sa.String(length=200), nullable=True),
+    sa.Column('claimed_at', sa.DateTime(), nullable=True),
     sa.ForeignKeyConstraint(['edition_id'], ['editions.id'], ),
     sa.ForeignKeyConstraint(['subscriber_id'], ['subscribers.id'], ),
     sa.PrimaryKeyConstraint('id'),
