@@ -15,11 +15,12 @@ HTML template escapes on top of that (autoescape).
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import textwrap
 import traceback
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from email.utils import parseaddr
 from pathlib import Path
@@ -415,13 +416,42 @@ class Renderer:
 
     @staticmethod
     def fill(rendered: Rendered, values: Mapping[str, str]) -> Rendered:
-        """A subscriber's copy: each placeholder replaced (HTML-escaped in the HTML part)."""
-        page, text = rendered.html, rendered.text
-        for key, marker in PLACEHOLDERS.items():
-            value = values.get(key, "")
-            page = page.replace(marker, html.escape(value, quote=True))
-            text = text.replace(marker, value)
-        return Rendered(rendered.subject, rendered.preheader, page, text)
+        """A subscriber's copy: each placeholder replaced (HTML-escaped in the HTML part).
+
+        ``values`` is keyed by PLACEHOLDERS' names ("email") or by the markers themselves
+        ("%%EMAIL%%"); a placeholder without a value is a ValueError, never a blank link.
+        """
+        named = {_KEY_OF.get(k, k): v for k, v in values.items()}
+        return Rendered(
+            rendered.subject,
+            rendered.preheader,
+            _fill(rendered.html, named, _escape_html),
+            _fill(rendered.text, named, str),
+        )
+
+
+_MARKER = re.compile("|".join(re.escape(m) for m in PLACEHOLDERS.values()))
+_KEY_OF = {marker: key for key, marker in PLACEHOLDERS.items()}
+
+
+def _escape_html(value: str) -> str:
+    return html.escape(value, quote=True)
+
+
+@functools.lru_cache(maxsize=32)
+def _pieces(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The text split at its placeholders, once per rendered copy (str caches its hash)."""
+    return tuple(_MARKER.split(text)), tuple(_KEY_OF[m] for m in _MARKER.findall(text))
+
+
+def _fill(text: str, values: Mapping[str, str], escape: Callable[[str], str]) -> str:
+    parts, keys = _pieces(text)
+    out = [parts[0]]
+    for key, part in zip(keys, parts[1:], strict=True):
+        if key not in values:
+            raise ValueError(f"fill: no value for placeholder {key!r}")
+        out += (escape(values[key]), part)
+    return "".join(out)
 
 
 __all__ = [

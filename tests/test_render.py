@@ -552,3 +552,10 @@ def test_installed_wheel_finds_its_templates(tmp_path: Path) -> None:
     assert Path(found["module"]).is_relative_to(site)
     assert Path(found["templates"]) == site / "digest" / "templates"
     assert found["linked"] and found["html"] > 1000
+
+
+def test_fill_accepts_markers_and_refuses_a_missing_value(personal: Rendered) -> None:
+    by_marker = {PLACEHOLDERS[k]: v for k, v in SUBSCRIBER.items()}
+    assert Renderer.fill(personal, by_marker) == Renderer.fill(personal, SUBSCRIBER)
+    with pytest.raises(ValueError, match="unsubscribe_url"):
+        Renderer.fill(personal, {"email": "ann@example.org", "preferences_url": "https://x"})
