@@ -1,8 +1,11 @@
 """Compose: pure functions from collected entries to an Edition.
 
 No I/O and no clock: the caller passes the entries of the window, the feeds, the settings
-and ``now``. ``group_by = "feed"`` puts each story in its feed's section; "region" and
-"topic" read the place and subject from the story itself (see cluster/classify/rank).
+and ``now``. Every mode first merges the tellings of one event (cluster.py) into one Story
+(the best source's headline and teaser, the other outlets in ``also``); then
+``group_by = "feed"`` puts each story in its best source's feed section, while "region"
+and "topic" read the place and subject from the story itself (classify.py). rank.py
+weighs, caps and orders, so that ``Edition.top`` is the heaviest story.
 """
 
 from __future__ import annotations
@@ -11,26 +14,98 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 
-from digest.config import EditionConfig
-from digest.types import Edition, Entry, Feed, Section, Story
+from digest.compose import gazetteer
+from digest.compose.classify import KNOWN_TOPICS, classify_topic, country_regions, place
+from digest.compose.cluster import cluster, when
+from digest.compose.rank import arrange, weight
+from digest.compose.text import teaser_text
+from digest.config import DEFAULT_SECTIONS, DEFAULT_TOPICS, EditionConfig
+from digest.errors import ConfigError
+from digest.types import Edition, Entry, Feed, Section, Source, Story
+
+__all__ = [
+    "KNOWN_TOPICS",
+    "compose_edition",
+    "entry_story",
+    "group_by_feed",
+    "group_stories",
+    "merge",
+    "story_id",
+    "validate_edition_config",
+]
+
+KNOWN_REGIONS: tuple[str, ...] = gazetteer.REGIONS
+
+
+def _known(items: Sequence[str]) -> str:
+    return ", ".join(items)
 
 
 def validate_edition_config(cfg: EditionConfig) -> None:
     """Raise ConfigError for settings that name unknown regions, countries or topics."""
+    for region, codes in cfg.regions.items():
+        key = f"edition.regions.{region}"
+        if region not in KNOWN_REGIONS or region == gazetteer.WORLD:
+            raise ConfigError(
+                f"unknown region {region!r}",
+                key=key,
+                hint=f"known: {_known(KNOWN_REGIONS[:-1])}",
+            )
+        for code in codes:
+            if code.upper() not in gazetteer.COUNTRY_CODES:
+                raise ConfigError(
+                    f"unknown country code {code!r}",
+                    key=key,
+                    hint="use ISO 3166-1 alpha-2 codes such as 'RS' or 'FR' (EU: the EU)",
+                )
+    for topic in cfg.topics:
+        if topic not in KNOWN_TOPICS:
+            raise ConfigError(
+                f"unknown topic {topic!r} (known: {_known(KNOWN_TOPICS)})", key="edition.topics"
+            )
+    if len(set(cfg.topics)) != len(cfg.topics):
+        raise ConfigError("a topic is listed twice", key="edition.topics")
+    _check_sections(cfg)
+    if not 0.0 < cfg.similarity <= 1.0:
+        raise ConfigError(
+            f"expected a number above 0 and at most 1, got {cfg.similarity}",
+            key="edition.similarity",
+        )
+    if cfg.max_per_section < 0:
+        raise ConfigError("expected 0 (no cap) or more", key="edition.max_per_section")
+
+
+def _check_sections(cfg: EditionConfig) -> None:
+    if cfg.group_by == "region":
+        known = KNOWN_REGIONS
+    elif cfg.group_by == "topic":
+        known = KNOWN_TOPICS
+    else:
+        return
+    for name in cfg.sections:
+        if name not in known:
+            raise ConfigError(
+                f"unknown {cfg.group_by} {name!r} (known: {_known(known)})",
+                key="edition.sections",
+                hint=f'with group_by = "{cfg.group_by}" the sections are {cfg.group_by}s',
+            )
 
 
 def story_id(entry: Entry) -> str:
     return hashlib.sha1(f"{entry.feed_url}\0{entry.key}".encode()).hexdigest()[:12]
 
 
-def _when(entry: Entry) -> dt.datetime:
-    return entry.published or entry.first_seen_at
+def _title(entry: Entry) -> str:
+    if entry.title.strip():
+        return entry.title.strip()
+    words = teaser_text(entry).split()
+    return " ".join(words[:12]) + ("…" if len(words) > 12 else "") if words else "(untitled)"
 
 
 def entry_story(entry: Entry, feed: Feed) -> Story:
     return Story(
         id=story_id(entry),
-        title=entry.title,
+        title=_title(entry),
         url=entry.url,
         teaser=entry.teaser,
         source=feed.name,
@@ -41,25 +116,166 @@ def entry_story(entry: Entry, feed: Feed) -> Story:
     )
 
 
-def group_by_feed(
-    entries: Sequence[Entry], feeds: Mapping[str, Feed], cfg: EditionConfig
-) -> tuple[Section, ...]:
-    """Sections in the order feeds are configured (or ``edition.sections``), newest first."""
+def _best(group: Sequence[Entry], feeds: Mapping[str, Feed]) -> Entry:
+    """The telling shown: highest feed priority, then the fullest teaser, then the earliest."""
+    return min(
+        group,
+        key=lambda e: (
+            -feeds[e.feed_url].priority,
+            -len(teaser_text(e)),
+            not e.title.strip(),
+            e.first_seen_at,
+            story_id(e),
+        ),
+    )
+
+
+def merge(group: Sequence[Entry], feeds: Mapping[str, Feed], now: dt.datetime) -> Story:
+    """One Story from the tellings of one event (``group``: at least one entry)."""
+    best = _best(group, feeds)
+    first = min(group, key=lambda e: (e.first_seen_at, story_id(e)))
+    outlets: dict[str, int] = {}
+    also: list[Source] = []
+    best_name = feeds[best.feed_url].name
+    for e in sorted(group, key=lambda e: (e.first_seen_at, story_id(e))):
+        feed = feeds[e.feed_url]
+        outlets[feed.name] = max(outlets.get(feed.name, feed.priority), feed.priority)
+        if feed.name != best_name and all(s.name != feed.name for s in also):
+            also.append(Source(feed.name, e.url, _title(e), e.feed_url))
+    reasons: tuple[str, ...] = ()
+    if len(group) > 1:
+        reasons = (f"same story: {len(group)} items from {len(outlets)} outlet(s)",)
+    return Story(
+        id=story_id(first),
+        title=_title(best),
+        url=best.url,
+        teaser=best.teaser,
+        source=best_name,
+        published=best.published,
+        first_seen_at=first.first_seen_at,
+        image=best.image or next((e.image for e in group if e.image), None),
+        also=tuple(also),
+        reasons=reasons,
+        weight=weight(outlets.values(), min(when(e) for e in group), now),
+    )
+
+
+def _classify(
+    story: Story, group: Sequence[Entry], cfg: EditionConfig, regions: Mapping[str, str]
+) -> Story:
+    titles = " | ".join(dict.fromkeys(_title(e) for e in group))
+    teaser = teaser_text(_best_by_title(group, story))
+    categories = tuple(dict.fromkeys(c for e in group for c in e.categories))
+    placed = place(titles, teaser, categories, story.url, regions)
+    topics = _topics(cfg)
+    topic = classify_topic(titles, teaser, categories, story.url, topics)
+    return Story(
+        id=story.id,
+        title=story.title,
+        url=story.url,
+        teaser=story.teaser,
+        source=story.source,
+        published=story.published,
+        first_seen_at=story.first_seen_at,
+        image=story.image,
+        kicker=placed.kicker,
+        region=placed.region,
+        countries=placed.countries,
+        topic=topic.topic,
+        also=story.also,
+        reasons=(*placed.reasons, *topic.reasons, *story.reasons),
+        weight=story.weight,
+    )
+
+
+def _best_by_title(group: Sequence[Entry], story: Story) -> Entry:
+    return next((e for e in group if e.url == story.url), group[0])
+
+
+def _topics(cfg: EditionConfig) -> tuple[str, ...]:
+    if cfg.group_by == "topic" and cfg.sections:
+        return cfg.sections
+    return cfg.topics or DEFAULT_TOPICS
+
+
+def group_stories(
+    entries: Sequence[Entry],
+    feeds: Mapping[str, Feed],
+    cfg: EditionConfig,
+    now: dt.datetime,
+) -> list[tuple[Story, list[Entry]]]:
+    """Merged and classified stories (with their entries), in no particular order."""
+    known = [e for e in entries if e.feed_url in feeds]
+    regions = country_regions(cfg.regions)
+    out: list[tuple[Story, list[Entry]]] = []
+    for idx in cluster(known, cfg.similarity):
+        group = [known[i] for i in idx]
+        story = _classify(merge(group, feeds, now), group, cfg, regions)
+        out.append((story, group))
+    return out
+
+
+def _feed_order(feeds: Mapping[str, Feed], cfg: EditionConfig) -> list[str]:
     order: list[str] = list(cfg.sections)
     for feed in feeds.values():
         if feed.section not in order:
             order.append(feed.section)
-    newest = sorted(
-        (e for e in entries if e.feed_url in feeds), key=_when, reverse=True
-    )[: cfg.max_items]
-    by_section: dict[str, list[Story]] = {name: [] for name in order}
-    for entry in newest:
-        feed = feeds[entry.feed_url]
-        stories = by_section[feed.section]
-        if cfg.max_per_section and len(stories) >= cfg.max_per_section:
-            continue
-        stories.append(entry_story(entry, feed))
-    return tuple(Section(name, tuple(s)) for name, s in by_section.items() if s)
+    return order
+
+
+def _sections(
+    entries: Sequence[Entry],
+    feeds: Mapping[str, Feed],
+    cfg: EditionConfig,
+    now: dt.datetime,
+) -> tuple[Section, ...]:
+    stories = group_stories(entries, feeds, cfg, now)
+    placed: list[tuple[str, Story]] = []
+    if cfg.group_by == "feed":
+        order = _feed_order(feeds, cfg)
+        for story, group in stories:
+            best = _best(group, feeds)
+            placed.append((feeds[best.feed_url].section, story))
+    else:
+        if cfg.group_by == "region":
+            order = list(cfg.sections or DEFAULT_SECTIONS)
+        else:
+            order = list(_topics(cfg))
+        for story, _ in stories:
+            name = (story.region if cfg.group_by == "region" else story.topic) or ""
+            if name not in order:
+                if gazetteer.WORLD not in order:
+                    continue
+                name = gazetteer.WORLD
+            placed.append((name, story))
+    return arrange(
+        placed, order, max_items=cfg.max_items, max_per_section=cfg.max_per_section
+    )
+
+
+def group_by_feed(
+    entries: Sequence[Entry],
+    feeds: Mapping[str, Feed],
+    cfg: EditionConfig,
+    *,
+    now: dt.datetime | None = None,
+) -> tuple[Section, ...]:
+    """Sections in the order feeds are configured (or ``edition.sections``), the heaviest
+    story first; repeats of one story are merged and shown under the best source's feed.
+    ``now`` (default: the newest entry's time) sets recency."""
+    if cfg.group_by != "feed":
+        cfg = _with_group_by(cfg, "feed")
+    return _sections(entries, feeds, cfg, now or _newest(entries))
+
+
+def _with_group_by(cfg: EditionConfig, group_by: str) -> EditionConfig:
+    import dataclasses
+
+    return dataclasses.replace(cfg, group_by=group_by)
+
+
+def _newest(entries: Sequence[Entry]) -> dt.datetime:
+    return max((when(e) for e in entries), default=dt.datetime(1970, 1, 1, tzinfo=dt.UTC))
 
 
 def compose_edition(
@@ -74,7 +290,7 @@ def compose_edition(
     window_end: dt.datetime,
 ) -> Edition:
     by_url = {f.url: f for f in feeds}
-    sections = group_by_feed(entries, by_url, cfg)
+    sections = _sections(entries, by_url, cfg, now)
     return Edition(
         newsletter=newsletter,
         date=date,

@@ -1,0 +1,408 @@
+"""Region and topic of a story, read from the story itself (title, teaser, categories, URL).
+
+Region: places, demonyms, institutions and leaders found in the text are scored per country
+(title counts most, then categories and the URL, then the teaser); countries add up to their
+region; a region with at least half the evidence wins, otherwise (many regions, or none) the
+story goes to World. Topic: feed categories and URL sections are strong evidence, words of
+the title and teaser weaker ones; with no evidence the first configured topic (by default
+Politics, which also carries general news) is used.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from digest.compose import gazetteer as gz
+from digest.compose.text import url_path_parts, words
+
+KNOWN_TOPICS: tuple[str, ...] = (
+    "Politics", "Business", "Science & Technology", "Environment", "Health", "Culture", "Sports",
+)
+
+# kind → how much one mention counts
+_KIND_WEIGHT = {"name": 1.0, "place": 1.0, "demonym": 0.7, "institution": 0.8, "person": 0.6}
+# field → how much a mention there counts
+_FIELD_WEIGHT = {"title": 3.0, "categories": 2.0, "url": 1.5, "teaser": 1.0}
+_MAX_PHRASE = 4
+# lower-case slug words that are also ordinary words or names: not read from URLs
+_URL_AMBIGUOUS = frozenset(
+    {"us", "chad", "jordan", "turkey", "georgia", "guinea", "niger", "car", "victoria", "nice",
+     "rio", "diet", "fed", "capitol", "congress", "commons", "labour", "greens", "xi", "petro",
+     "harris", "sharif", "marcos", "lula", "victorian", "kiwi", "kiwis", "mali", "republican",
+     "republicans", "democrats", "american", "english", "polish", "turks", "cork", "split",
+     "kent", "sofia", "lima", "santiago", "salvador", "reading", "china", "india", "fiji"}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    code: str
+    text: str
+    kind: str
+    field: str
+    position: int
+
+
+@dataclass(frozen=True, slots=True)
+class Placement:
+    region: str
+    countries: tuple[str, ...]
+    kicker: str | None
+    reasons: tuple[str, ...]
+
+
+def _build_lookup() -> dict[str, tuple[str, str, str]]:
+    """lower-cased phrase → (code, kind, phrase as written)."""
+    table: dict[str, tuple[str, str, str]] = {}
+
+    def add(phrase: str, code: str, kind: str) -> None:
+        key = " ".join(w.lower() for w in words(phrase))
+        if key and code and key not in table:
+            table[key] = (code, kind, phrase)
+
+    for code, names in gz.COUNTRY_ALIASES.items():
+        for n in names:
+            add(n, code, "name")
+    for code, places in gz.PLACES.items():
+        for p in places:
+            add(p, code, "place")
+    for code, dems in gz.DEMONYMS.items():
+        for d in dems:
+            add(d, code, "demonym")
+    for phrase, code in gz.INSTITUTIONS.items():
+        add(phrase, code, "institution")
+    for phrase, code in gz.PEOPLE.items():
+        add(phrase, code, "person")
+    return table
+
+
+LOOKUP = _build_lookup()
+
+
+def _case_ok(found: Sequence[str], written: str, field: str) -> bool:
+    """Text fields: proper nouns start upper-case, acronyms match exactly."""
+    if field == "url":
+        return found[0].lower() not in _URL_AMBIGUOUS or len(found) > 1
+    if written.isupper() and len(written) <= 4:
+        return "".join(found) == written.replace(" ", "").replace(".", "")
+    return found[0][:1].isupper()
+
+
+def find_mentions(text: str, field: str, start: int = 0) -> list[Mention]:
+    """Longest-first matches of gazetteer phrases in ``text``."""
+    toks = words(text)
+    lows = [t.lower() for t in toks]
+    out: list[Mention] = []
+    i = 0
+    while i < len(toks):
+        for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
+            hit = LOOKUP.get(" ".join(lows[i : i + n]))
+            if hit and _case_ok(toks[i : i + n], hit[2], field):
+                out.append(Mention(hit[0], " ".join(toks[i : i + n]), hit[1], field, start + i))
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def _url_words(url: str | None) -> tuple[list[str], str]:
+    """URL section words mapped to a region or country code, and the slug text."""
+    parts = url_path_parts(url)
+    hints: list[str] = []
+    slug_parts: list[str] = []
+    for p in parts:
+        base = re.sub(r"-?\d+$", "", p)
+        if base in gz.URL_PLACES:
+            if gz.URL_PLACES[base]:
+                hints.append(gz.URL_PLACES[base])
+        elif "-" in p and not p.startswith("a-"):
+            slug_parts.append(p.replace("-", " "))
+    return hints, " ".join(slug_parts)
+
+
+def country_regions(overrides: Mapping[str, Sequence[str]]) -> dict[str, str]:
+    """ISO code → region, the defaults with ``edition.regions`` laid over them.
+
+    A region named in the overrides holds exactly the codes listed; a code it used to
+    hold and no region lists any more belongs to no region (World).
+    """
+    mapping = dict(gz.DEFAULT_COUNTRY_REGION)
+    for region in overrides:
+        for code, reg in list(mapping.items()):
+            if reg == region:
+                del mapping[code]
+    for region, codes in overrides.items():
+        for code in codes:
+            mapping[code.upper()] = region
+    return mapping
+
+
+def place(
+    title: str,
+    teaser: str,
+    categories: Iterable[str],
+    url: str | None,
+    regions: Mapping[str, str],
+) -> Placement:
+    """The region, countries and kicker of one story, with the words that decided them."""
+    mentions = find_mentions(title, "title")
+    mentions += find_mentions(" , ".join(categories), "categories", 1000)
+    hints, slug = _url_words(url)
+    mentions += find_mentions(slug, "url", 2000)
+    mentions += find_mentions(teaser, "teaser", 3000)
+    country_score: dict[str, float] = {}
+    first_seen: dict[str, int] = {}
+    count: dict[tuple[str, str], int] = {}
+    for m in mentions:
+        n = count.get((m.code, m.field), 0)
+        if n >= 2:
+            continue
+        count[(m.code, m.field)] = n + 1
+        w = _KIND_WEIGHT[m.kind] * _FIELD_WEIGHT[m.field] * (1.0 if n == 0 else 0.5)
+        country_score[m.code] = country_score.get(m.code, 0.0) + w
+        first_seen.setdefault(m.code, m.position)
+    region_score: dict[str, float] = {}
+    region_first: dict[str, int] = {}
+    for code, score in country_score.items():
+        reg = regions.get(code, gz.WORLD)
+        region_score[reg] = region_score.get(reg, 0.0) + score
+        region_first[reg] = min(region_first.get(reg, 10**9), first_seen[code])
+    for i, hint in enumerate(hints):
+        reg = hint if hint in gz.REGIONS else regions.get(hint, gz.WORLD)
+        if hint not in gz.REGIONS:
+            country_score[hint] = country_score.get(hint, 0.0) + 2.0
+            first_seen.setdefault(hint, 2000 + i)
+        region_score[reg] = region_score.get(reg, 0.0) + 2.0
+        region_first[reg] = min(region_first.get(reg, 10**9), 2000 + i)
+    countries = tuple(
+        sorted(country_score, key=lambda c: (-country_score[c], first_seen[c]))
+    )
+    total = sum(region_score.values())
+    if total <= 0:
+        return Placement(gz.WORLD, (), None, ("region World: no place named",))
+    best = min(region_score, key=lambda r: (-region_score[r], region_first[r]))
+    evidence = _evidence(mentions, hints)
+    if best == gz.WORLD or region_score[best] < 0.5 * total:
+        named = sorted(r for r in region_score if r != gz.WORLD)
+        why = f"region World: places in {len(named)} regions ({', '.join(named)})"
+        if best == gz.WORLD and len(named) <= 1:
+            why = "region World: places outside the configured regions"
+        return Placement(gz.WORLD, countries, None, (f"{why}: {evidence}",))
+    main = next((c for c in countries if regions.get(c) == best and c in gz.COUNTRY_NAMES), None)
+    kicker = gz.COUNTRY_NAMES[main] if main and main != "EU" else None
+    return Placement(best, countries, kicker, (f"region {best}: {evidence}",))
+
+
+def _evidence(mentions: Sequence[Mention], hints: Sequence[str]) -> str:
+    seen: list[str] = []
+    for m in mentions:
+        item = f"'{m.text}' ({m.field}) → {m.code}"
+        if item not in seen:
+            seen.append(item)
+    seen += [f"URL section → {h}" for h in hints]
+    return "; ".join(seen[:6])
+
+
+# ---------------------------------------------------------------------------- topics
+
+# URL path sections and feed categories (lower-case, whole segment or first word).
+SECTION_TOPICS: dict[str, str] = {
+    "business": "Business", "economy": "Business", "markets": "Business", "money": "Business",
+    "finance": "Business", "companies": "Business", "dealbook": "Business",
+    "your-money": "Business", "property": "Business", "realestate": "Business",
+    "sport": "Sports", "sports": "Sports", "football": "Sports", "soccer": "Sports",
+    "cricket": "Sports", "rugby": "Sports", "tennis": "Sports", "golf": "Sports",
+    "afl": "Sports", "nrl": "Sports", "nba": "Sports", "nfl": "Sports", "f1": "Sports",
+    "formula1": "Sports", "motorsport": "Sports", "cycling": "Sports", "boxing": "Sports",
+    "olympics": "Sports", "athletics": "Sports", "basketball": "Sports", "baseball": "Sports",
+    "hockey": "Sports", "racing": "Sports", "league": "Sports",
+    "science": "Science & Technology", "technology": "Science & Technology",
+    "tech": "Science & Technology", "science-environment": "Science & Technology",
+    "sci-tech": "Science & Technology", "space": "Science & Technology",
+    "health": "Health", "wellness": "Health", "coronavirus": "Health", "well": "Health",
+    "environment": "Environment", "climate": "Environment", "weather": "Environment",
+    "culture": "Culture", "arts": "Culture", "entertainment": "Culture",
+    "entertainment-arts": "Culture", "music": "Culture", "film": "Culture",
+    "movies": "Culture", "books": "Culture", "theater": "Culture", "tv": "Culture",
+    "television": "Culture", "lifestyle": "Culture", "travel": "Culture", "food": "Culture",
+    "fashion": "Culture", "style": "Culture", "celebrity": "Culture", "showbiz": "Culture",
+    "tvshowbiz": "Culture", "life-and-style": "Culture", "stage": "Culture",
+    "politics": "Politics", "uk-politics": "Politics", "elections": "Politics",
+    "election": "Politics", "government": "Politics",
+}
+
+# Words of the title and teaser (lower-case; phrases allowed).
+TOPIC_WORDS: dict[str, tuple[str, ...]] = {
+    "Sports": (
+        "football", "soccer", "match", "league", "cup", "olympic", "olympics", "tennis",
+        "cricket", "rugby", "golf", "goal", "goals", "striker", "midfielder", "coach",
+        "championship", "champions", "tournament", "nba", "nfl", "mlb", "nhl", "afl", "nrl",
+        "grand prix", "formula one", "f1", "wimbledon", "world cup", "euro 2016", "euro 2024",
+        "fifa", "uefa", "premier league", "bundesliga", "la liga", "serie a", "medal",
+        "athlete", "athletes", "sprinter", "marathon", "boxing", "boxer", "ufc", "wrestling",
+        "cyclist", "cycling", "tour de france", "quarterback", "playoffs", "playoff", "season",
+        "stadium", "fans", "squad", "batsman", "wicket", "test match", "innings", "semifinal",
+        "semi-final", "final", "qualifier", "draw", "victory", "defeat", "beat", "win",
+        "title", "captain", "manager", "transfer", "club", "team", "player", "players",
+        "us open", "super bowl", "grand slam", "racing", "horse racing", "nascar", "basketball",
+        "baseball", "hockey", "netball", "paralympic", "paralympics", "kickoff", "scored",
+    ),
+    "Business": (
+        "economy", "economic", "economies", "market", "markets", "stocks", "stock", "shares",
+        "investors", "investor", "bank", "banks", "banking", "inflation", "interest rates",
+        "interest rate", "gdp", "recession", "company", "companies", "firm", "firms", "ceo",
+        "chief executive", "profit", "profits", "revenue", "sales", "earnings", "trade",
+        "tariff", "tariffs", "exports", "imports", "jobs", "unemployment", "jobless",
+        "business", "businesses", "oil prices", "oil", "prices", "price", "billion",
+        "airline", "airlines", "retail", "retailer", "bankruptcy", "merger", "acquisition",
+        "startup", "industry", "manufacturing", "currency", "dollar", "euro", "yen", "bonds",
+        "wall street", "dow", "nasdaq", "ftse", "dax", "imf", "world bank", "central bank",
+        "budget", "debt", "tax", "taxes", "wages", "workers", "strike", "layoffs", "boeing",
+        "tesla", "apple", "amazon", "google", "microsoft", "meta", "investment", "housing",
+        "mortgage", "property", "real estate", "crypto", "bitcoin", "stimulus", "finance",
+    ),
+    "Science & Technology": (
+        "science", "scientists", "scientist", "study", "research", "researchers", "space",
+        "nasa", "esa", "rocket", "satellite", "moon", "mars", "planet", "astronomers",
+        "telescope", "technology", "tech", "ai", "artificial intelligence", "chatbot",
+        "software", "app", "apps", "internet", "online", "cyber", "cyberattack", "hackers",
+        "hacking", "hack", "data", "smartphone", "iphone", "robot", "robots", "chip", "chips",
+        "semiconductor", "semiconductors", "5g", "huawei", "tiktok", "facebook", "twitter",
+        "social media", "youtube", "spacex", "physics", "fossil", "fossils", "dinosaur",
+        "archaeologists", "species", "genome", "dna", "quantum", "computer", "computing",
+        "openai", "nvidia", "digital", "messenger", "platform", "algorithm", "drone", "drones",
+    ),
+    "Environment": (
+        "climate", "climate change", "global warming", "emissions", "carbon", "co2",
+        "environment", "environmental", "pollution", "flood", "floods", "flooding", "wildfire",
+        "wildfires", "bushfire", "bushfires", "drought", "heatwave", "heat wave", "hottest",
+        "temperature", "temperatures", "storm", "hurricane", "typhoon", "cyclone", "tornado",
+        "earthquake", "quake", "tsunami", "volcano", "eruption", "landslide", "monsoon",
+        "rainfall", "weather", "snow", "glacier", "glaciers", "ice", "ocean", "oceans",
+        "wildlife", "biodiversity", "forest", "forests", "deforestation", "renewable",
+        "renewables", "solar", "wind power", "coal", "fossil fuels", "plastic", "recycling",
+        "endangered", "conservation", "extinction", "animals", "whale", "whales", "sharks",
+        "coral", "reef", "green energy", "net zero", "cop26", "cop30", "blaze", "fire",
+    ),
+    "Health": (
+        "health", "coronavirus", "covid", "covid-19", "virus", "pandemic", "vaccine",
+        "vaccines", "vaccination", "hospital", "hospitals", "doctors", "doctor", "nurses",
+        "patients", "patient", "disease", "diseases", "cancer", "infections", "infection",
+        "cases", "outbreak", "epidemic", "who", "medical", "medicine", "drug", "drugs",
+        "treatment", "mental health", "nhs", "ebola", "malaria", "cholera", "measles",
+        "mpox", "polio", "hiv", "aids", "lockdown", "quarantine", "masks", "mask", "tested",
+        "testing", "symptoms", "deaths", "death toll", "healthcare", "obesity", "diabetes",
+        "dementia", "surgery", "pharmaceutical", "abortion", "contact tracing", "clinic",
+        "social distancing", "infected", "sars-cov-2", "icu", "ventilators", "hydroxychloroquine",
+    ),
+    "Culture": (
+        "film", "films", "movie", "movies", "cinema", "actor", "actress", "director",
+        "music", "musician", "singer", "song", "songs", "album", "band", "concert", "festival",
+        "art", "artist", "artists", "museum", "exhibition", "painting", "book", "books",
+        "novel", "author", "writer", "poet", "poetry", "theatre", "theater", "opera",
+        "ballet", "dance", "fashion", "designer", "celebrity", "star", "oscar", "oscars",
+        "emmy", "emmys", "grammy", "grammys", "netflix", "hollywood", "bollywood", "tv",
+        "television", "series", "show", "documentary", "royal", "queen", "prince",
+        "princess", "wedding", "heritage", "unesco", "culture", "cultural", "religion",
+        "church", "pope", "food", "restaurant", "chef", "travel", "tourism", "tourists",
+        "comedy", "comedian", "podcast", "photography", "photos", "architecture", "language",
+    ),
+    "Politics": (
+        "election", "elections", "vote", "votes", "voters", "voting", "poll", "polls",
+        "president", "presidential", "prime minister", "minister", "ministers", "government",
+        "parliament", "parliamentary", "lawmakers", "senate", "senator", "congress",
+        "opposition", "party", "parties", "campaign", "candidate", "coalition", "cabinet",
+        "diplomat", "diplomatic", "diplomacy", "talks", "summit", "sanctions", "treaty",
+        "war", "military", "army", "troops", "soldiers", "attack", "attacks", "strike",
+        "strikes", "missile", "missiles", "bomb", "bombing", "killed", "ceasefire",
+        "conflict", "invasion", "nato", "un", "protest", "protests", "protesters",
+        "police", "court", "judge", "trial", "sentenced", "arrested", "jail", "prison",
+        "law", "bill", "legislation", "referendum", "policy", "rights", "human rights",
+        "migrants", "migration", "refugees", "asylum", "border", "corruption", "coup",
+        "rebels", "militants", "terror", "terrorism", "shooting", "murder", "crime",
+        "democrat", "republican", "trump", "biden", "putin", "mayor", "governor", "spy",
+        "nuclear", "defence", "defense", "weapons", "security", "hostages", "hostage",
+    ),
+}
+
+
+def _topic_lookup() -> dict[str, str]:
+    table: dict[str, str] = {}
+    for topic, ws in TOPIC_WORDS.items():
+        for w in ws:
+            table.setdefault(w, topic)
+    return table
+
+
+_TOPIC_LOOKUP = _topic_lookup()
+_STRONG = 3.0
+
+
+@dataclass(frozen=True, slots=True)
+class Topic:
+    topic: str
+    reasons: tuple[str, ...]
+
+
+def _section_topics(url: str | None, categories: Iterable[str]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    parts = url_path_parts(url)
+    for p in parts[:3]:
+        for key in (p, p.split("-")[0], re.sub(r"-?\d+$", "", p)):
+            if key in SECTION_TOPICS:
+                out.append((SECTION_TOPICS[key], f"URL section /{p}/"))
+                break
+    for cat in categories:
+        low = cat.strip().lower()
+        for key in (low, *re.split(r"[/\s,&-]+", low)):
+            topic = SECTION_TOPICS.get(key) or _TOPIC_LOOKUP.get(key)
+            if topic:
+                out.append((topic, f"category '{cat}'"))
+                break
+    return out
+
+
+def _word_topics(text: str, weight: float, field: str) -> list[tuple[str, float, str]]:
+    lows = [w.lower() for w in words(text)]
+    out: list[tuple[str, float, str]] = []
+    i = 0
+    while i < len(lows):
+        for n in (3, 2, 1):
+            phrase = " ".join(lows[i : i + n])
+            topic = _TOPIC_LOOKUP.get(phrase)
+            if topic and len(lows[i : i + n]) == n:
+                out.append((topic, weight, f"'{phrase}' ({field})"))
+                i += n
+                break
+        else:
+            i += 1
+    return out
+
+
+def classify_topic(
+    title: str,
+    teaser: str,
+    categories: Iterable[str],
+    url: str | None,
+    topics: Sequence[str],
+) -> Topic:
+    """The best of ``topics`` for a story; the first of them when nothing points anywhere."""
+    allowed = list(topics) or list(KNOWN_TOPICS)
+    scores: dict[str, float] = {}
+    why: dict[str, list[str]] = {}
+    evidence: list[tuple[str, float, str]] = [
+        (t, _STRONG, r) for t, r in _section_topics(url, categories)
+    ]
+    evidence += _word_topics(title, 1.5, "title") + _word_topics(teaser, 0.5, "teaser")
+    for topic, w, reason in evidence:
+        if topic not in allowed:
+            continue
+        scores[topic] = scores.get(topic, 0.0) + w
+        why.setdefault(topic, []).append(reason)
+    if not scores:
+        return Topic(allowed[0], (f"topic {allowed[0]}: nothing else matched",))
+    best = min(scores, key=lambda t: (-scores[t], allowed.index(t)))
+    return Topic(best, (f"topic {best}: {', '.join(dict.fromkeys(why[best]))}",))

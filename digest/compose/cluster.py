@@ -1,0 +1,139 @@
+"""Same story, several tellings: TF-IDF cosine over title + teaser, found through an index.
+
+Each entry becomes a sparse vector (term → weight, L2-normalised; title terms count
+double). Candidate pairs come from an inverted index over terms that are rare enough to
+say something (a term in more than ``MAX_DF_SHARE`` of the entries is left out of the
+index), so the work grows with the number of shared rare terms, not with n². Pairs at or
+above the threshold and close in time are joined, strongest first; a join that would
+merge two groups whose centroids are far apart is refused, so one shared name cannot
+chain two events together.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from digest.compose.text import teaser_text, terms
+from digest.types import Entry
+
+Vector = dict[str, float]
+
+WINDOW = dt.timedelta(hours=36)  # two tellings of one event are this close in time
+MAX_DF_SHARE = 0.05
+MIN_DF_CAP = 30  # in small batches a term is only dropped above this many entries
+TEASER_TERMS = 60  # the start of a long teaser is what describes the event
+CENTROID_FACTOR = 0.7  # groups merge only if their centroids are this close (x threshold)
+
+
+@dataclass(frozen=True, slots=True)
+class Pair:
+    i: int
+    j: int
+    similarity: float
+
+
+def when(entry: Entry) -> dt.datetime:
+    return entry.published or entry.first_seen_at
+
+
+def term_counts(entry: Entry) -> dict[str, float]:
+    counts: dict[str, float] = {}
+    for t in terms(entry.title):
+        counts[t] = counts.get(t, 0.0) + 2.0
+    for t in terms(teaser_text(entry))[:TEASER_TERMS]:
+        counts[t] = counts.get(t, 0.0) + 1.0
+    return counts
+
+
+def vectors(entries: Sequence[Entry]) -> list[Vector]:
+    """TF-IDF vectors (sublinear tf, smooth idf), unit length."""
+    counts = [term_counts(e) for e in entries]
+    df: dict[str, int] = {}
+    for c in counts:
+        for t in c:
+            df[t] = df.get(t, 0) + 1
+    n = len(entries)
+    out: list[Vector] = []
+    for c in counts:
+        v = {t: (1.0 + math.log(tf)) * (math.log((1 + n) / (1 + df[t])) + 1.0)
+             for t, tf in c.items()}
+        norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
+        out.append({t: x / norm for t, x in v.items()})
+    return out
+
+
+def similar_pairs(
+    entries: Sequence[Entry], vecs: Sequence[Vector], threshold: float
+) -> list[Pair]:
+    """Pairs with cosine ≥ threshold and at most ``WINDOW`` apart, strongest first."""
+    n = len(entries)
+    cap = max(MIN_DF_CAP, int(MAX_DF_SHARE * n))
+    postings: dict[str, list[tuple[int, float]]] = {}
+    for i, v in enumerate(vecs):
+        for t, x in v.items():
+            postings.setdefault(t, []).append((i, x))
+    times = [when(e) for e in entries]
+    pairs: list[Pair] = []
+    for i, v in enumerate(vecs):
+        acc: dict[int, float] = {}
+        for t, x in v.items():
+            plist = postings[t]
+            if len(plist) > cap:
+                continue
+            for j, y in plist:
+                if j > i:
+                    acc[j] = acc.get(j, 0.0) + x * y
+        for j, partial in acc.items():
+            if partial < threshold * 0.5:
+                continue
+            sim = _cosine(v, vecs[j])
+            if sim >= threshold and abs(times[i] - times[j]) <= WINDOW:
+                pairs.append(Pair(i, j, sim))
+    pairs.sort(key=lambda p: (-p.similarity, p.i, p.j))
+    return pairs
+
+
+def _cosine(a: Vector, b: Vector) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    return sum(x * b.get(t, 0.0) for t, x in a.items())
+
+
+def _add(total: Vector, v: Vector) -> None:
+    for t, x in v.items():
+        total[t] = total.get(t, 0.0) + x
+
+
+def _centroid_cosine(a: Vector, b: Vector) -> float:
+    na = math.sqrt(sum(x * x for x in a.values())) or 1.0
+    nb = math.sqrt(sum(x * x for x in b.values())) or 1.0
+    return _cosine(a, b) / (na * nb)
+
+
+def cluster(entries: Sequence[Entry], threshold: float) -> list[list[int]]:
+    """Groups of entry indexes telling the same story, each in input order."""
+    vecs = vectors(entries)
+    parent = list(range(len(entries)))
+    sums: dict[int, Vector] = {i: dict(v) for i, v in enumerate(vecs)}
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for p in similar_pairs(entries, vecs, threshold):
+        a, b = root(p.i), root(p.j)
+        if a == b:
+            continue
+        if _centroid_cosine(sums[a], sums[b]) < threshold * CENTROID_FACTOR:
+            continue
+        parent[b] = a
+        _add(sums[a], sums.pop(b))
+    groups: dict[int, list[int]] = {}
+    for i in range(len(entries)):
+        groups.setdefault(root(i), []).append(i)
+    return list(groups.values())

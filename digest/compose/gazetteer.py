@@ -1,0 +1,323 @@
+# ruff: noqa: E501  (one row per country reads better than wrapped rows)
+"""Places, people and institutions that tie a story to a country, as Python data.
+
+Each row of ``_COUNTRIES``: ``CODE|region|short name|other names|demonyms|places`` where
+*places* are capitals, major cities, states/provinces and well-known regions. ``EU`` is the
+European Union (ISO 3166 reserves the code); it belongs to Europe without being a country.
+``INSTITUTIONS`` and ``PEOPLE`` name a country through a building, body or head of state
+(weaker evidence than a place name). Everything is matched case-sensitively on the first
+letter (see classify.py), so "Turkey" is a country and "turkey" a bird.
+"""
+
+from __future__ import annotations
+
+REGIONS: tuple[str, ...] = (
+    "Germany", "Europe", "Americas", "Middle East", "Africa", "Asia", "Oceania", "World",
+)
+WORLD = "World"
+
+_REGION_KEYS = {
+    "DE": "Germany", "EU": "Europe", "AM": "Americas", "ME": "Middle East",
+    "AF": "Africa", "AS": "Asia", "OC": "Oceania",
+}
+
+_COUNTRIES = """
+DE|DE|Germany|Federal Republic of Germany|German,Germans|Berlin,Munich,Hamburg,Frankfurt,Cologne,Stuttgart,Düsseldorf,Dusseldorf,Leipzig,Dresden,Hanover,Bremen,Nuremberg,Bavaria,Saxony,Thuringia,Brandenburg,Hesse,North Rhine-Westphalia,Baden-Württemberg,Rhineland,Bonn,Magdeburg,Rostock,Potsdam
+EU|EU|EU|European Union,European Commission,European Parliament,Eurozone,eurozone|European,Europeans|Brussels
+AT|EU|Austria||Austrian,Austrians|Vienna,Salzburg,Graz,Innsbruck
+BE|EU|Belgium||Belgian,Belgians|Antwerp,Ghent,Bruges,Flanders,Wallonia
+BG|EU|Bulgaria||Bulgarian,Bulgarians|Sofia
+HR|EU|Croatia||Croatian,Croatians,Croat,Croats|Zagreb,Split,Dubrovnik
+CY|EU|Cyprus||Cypriot,Cypriots|Nicosia
+CZ|EU|Czech Republic|Czechia|Czech,Czechs|Prague,Brno
+DK|EU|Denmark||Danish,Dane,Danes|Copenhagen,Greenland
+EE|EU|Estonia||Estonian,Estonians|Tallinn
+FI|EU|Finland||Finnish,Finn,Finns|Helsinki
+FR|EU|France||French,Frenchman,Frenchwoman|Paris,Marseille,Lyon,Toulouse,Nantes,Strasbourg,Bordeaux,Lille,Corsica,Normandy,Brittany,Calais
+GR|EU|Greece||Greek,Greeks|Athens,Thessaloniki,Crete,Lesbos,Rhodes
+HU|EU|Hungary||Hungarian,Hungarians|Budapest
+IE|EU|Ireland|Republic of Ireland|Irish|Dublin,Cork,Galway
+IT|EU|Italy||Italian,Italians|Rome,Milan,Naples,Turin,Florence,Venice,Sicily,Sardinia,Bologna,Genoa,Lampedusa
+LV|EU|Latvia||Latvian,Latvians|Riga
+LT|EU|Lithuania||Lithuanian,Lithuanians|Vilnius
+LU|EU|Luxembourg||Luxembourgish|
+MT|EU|Malta||Maltese|Valletta
+NL|EU|Netherlands|Holland|Dutch|Amsterdam,Rotterdam,The Hague
+PL|EU|Poland||Polish,Pole,Poles|Warsaw,Krakow,Kraków,Gdansk,Gdańsk,Wroclaw
+PT|EU|Portugal||Portuguese|Lisbon,Porto
+RO|EU|Romania||Romanian,Romanians|Bucharest
+SK|EU|Slovakia||Slovak,Slovaks,Slovakian|Bratislava
+SI|EU|Slovenia||Slovenian,Slovene,Slovenians|Ljubljana
+ES|EU|Spain||Spanish,Spaniard,Spaniards|Madrid,Barcelona,Valencia,Seville,Catalonia,Catalan,Andalusia,Basque,Mallorca,Majorca,Ibiza,Canary Islands,Tenerife
+SE|EU|Sweden||Swedish,Swede,Swedes|Stockholm,Gothenburg,Malmo,Malmö
+GB|EU|UK|United Kingdom,Britain,Great Britain,England,Scotland,Wales,Northern Ireland|British,Briton,Britons,English,Scottish,Scot,Scots,Welsh|London,Manchester,Birmingham,Liverpool,Leeds,Glasgow,Edinburgh,Cardiff,Belfast,Bristol,Sheffield,Newcastle,Nottingham,Leicester,Oxford,Cambridge,Brighton,Southampton,Aberdeen,Dover,Kent,Yorkshire,Essex,Cornwall,Devon,Surrey,Sussex
+NO|EU|Norway||Norwegian,Norwegians|Oslo,Bergen
+IS|EU|Iceland||Icelandic,Icelanders|Reykjavik
+CH|EU|Switzerland||Swiss|Bern,Zurich,Zürich,Geneva,Basel,Lausanne,Davos
+LI|EU|Liechtenstein|||Vaduz
+MC|EU|Monaco|||
+AD|EU|Andorra|||
+SM|EU|San Marino|||
+VA|EU|Vatican|Holy See|||
+RS|EU|Serbia||Serbian,Serbians,Serb,Serbs|Belgrade,Novi Sad
+BA|EU|Bosnia|Bosnia and Herzegovina,Bosnia-Herzegovina|Bosnian,Bosnians|Sarajevo,Srebrenica,Republika Srpska
+ME|EU|Montenegro||Montenegrin|Podgorica
+MK|EU|North Macedonia|Macedonia|Macedonian|Skopje
+AL|EU|Albania||Albanian,Albanians|Tirana
+XK|EU|Kosovo||Kosovan,Kosovar,Kosovars|Pristina
+MD|EU|Moldova||Moldovan,Moldovans|Chisinau,Transnistria
+UA|EU|Ukraine||Ukrainian,Ukrainians|Kyiv,Kiev,Kharkiv,Odesa,Odessa,Lviv,Dnipro,Zaporizhzhia,Donetsk,Luhansk,Donbas,Crimea,Kherson,Mariupol,Bakhmut,Sumy,Pokrovsk
+BY|EU|Belarus||Belarusian,Belarusians|Minsk
+RU|EU|Russia|Russian Federation|Russian,Russians|Moscow,St Petersburg,Saint Petersburg,Siberia,Chechnya,Kaliningrad,Kursk,Belgorod,Novosibirsk
+TR|EU|Turkey|Türkiye,Turkiye|Turkish,Turks|Ankara,Istanbul,Izmir
+GE|EU|Georgia||Georgian,Georgians|Tbilisi
+AM|EU|Armenia||Armenian,Armenians|Yerevan
+AZ|EU|Azerbaijan||Azerbaijani,Azeri,Azerbaijanis|Baku,Nagorno-Karabakh,Karabakh
+US|AM|US|United States,USA,America,United States of America|American,Americans|Washington,New York,Los Angeles,Chicago,Houston,Phoenix,Philadelphia,San Antonio,San Diego,Dallas,San Francisco,Seattle,Boston,Miami,Atlanta,Detroit,Denver,Las Vegas,Portland,Minneapolis,New Orleans,Baltimore,Pittsburgh,Nashville,Brooklyn,Manhattan,Hollywood,Silicon Valley,Alabama,Alaska,Arizona,Arkansas,California,Colorado,Connecticut,Delaware,Florida,Hawaii,Idaho,Illinois,Indiana,Iowa,Kansas,Kentucky,Louisiana,Maine,Maryland,Massachusetts,Michigan,Minnesota,Mississippi,Missouri,Montana,Nebraska,Nevada,New Hampshire,New Jersey,New Mexico,North Carolina,North Dakota,Ohio,Oklahoma,Oregon,Pennsylvania,Rhode Island,South Carolina,South Dakota,Tennessee,Texas,Utah,Vermont,Virginia,West Virginia,Wisconsin,Wyoming,Puerto Rico,Guam,Oakland,Sacramento,Orange County,Long Beach,Pasadena,Santa Monica,Malibu,Anaheim,Kenosha,Louisville,Rochester,Buffalo,Tulsa,Milwaukee,Cleveland,Cincinnati,Fort Worth,Orlando,Tampa,St Louis,Salt Lake City,Albuquerque,Honolulu,Anchorage
+CA|AM|Canada||Canadian,Canadians|Ottawa,Toronto,Montreal,Vancouver,Calgary,Edmonton,Winnipeg,Quebec,Ontario,Alberta,British Columbia,Manitoba,Saskatchewan,Nova Scotia,New Brunswick,Newfoundland,Yukon,Nunavut
+MX|AM|Mexico||Mexican,Mexicans|Mexico City,Guadalajara,Monterrey,Tijuana,Cancun,Acapulco,Sinaloa,Chihuahua,Oaxaca
+GT|AM|Guatemala||Guatemalan,Guatemalans|Guatemala City
+HN|AM|Honduras||Honduran,Hondurans|Tegucigalpa
+SV|AM|El Salvador||Salvadoran,Salvadorans,Salvadorian|San Salvador
+NI|AM|Nicaragua||Nicaraguan,Nicaraguans|Managua
+CR|AM|Costa Rica||Costa Rican|San José
+PA|AM|Panama||Panamanian|Panama City,Panama Canal
+CU|AM|Cuba||Cuban,Cubans|Havana
+HT|AM|Haiti||Haitian,Haitians|Port-au-Prince
+DO|AM|Dominican Republic||Dominican|Santo Domingo
+JM|AM|Jamaica||Jamaican,Jamaicans|Kingston
+TT|AM|Trinidad and Tobago|Trinidad|Trinidadian|Port of Spain
+BS|AM|Bahamas||Bahamian|Nassau
+BB|AM|Barbados||Barbadian|Bridgetown
+CO|AM|Colombia||Colombian,Colombians|Bogota,Bogotá,Medellin,Medellín,Cali
+VE|AM|Venezuela||Venezuelan,Venezuelans|Caracas,Maracaibo
+EC|AM|Ecuador||Ecuadorian,Ecuadorians|Quito,Guayaquil
+PE|AM|Peru||Peruvian,Peruvians|Lima
+BO|AM|Bolivia||Bolivian,Bolivians|La Paz
+BR|AM|Brazil||Brazilian,Brazilians|Brasilia,Brasília,Rio de Janeiro,Rio,Sao Paulo,São Paulo,Amazonas,Salvador,Manaus
+CL|AM|Chile||Chilean,Chileans|Santiago,Valparaiso
+AR|AM|Argentina||Argentine,Argentinian,Argentines|Buenos Aires,Patagonia
+UY|AM|Uruguay||Uruguayan|Montevideo
+PY|AM|Paraguay||Paraguayan|Asuncion,Asunción
+GY|AM|Guyana||Guyanese|
+SR|AM|Suriname||Surinamese|Paramaribo
+IL|ME|Israel||Israeli,Israelis|Jerusalem,Tel Aviv,Haifa,Negev,Golan Heights
+PS|ME|Palestine|Palestinian territories,Gaza Strip,Gaza,West Bank|Palestinian,Palestinians,Gazan,Gazans|Ramallah,Rafah,Khan Younis,Jenin,Hebron,Nablus
+LB|ME|Lebanon||Lebanese|Beirut
+SY|ME|Syria||Syrian,Syrians|Damascus,Aleppo,Idlib,Homs,Raqqa
+JO|ME|Jordan||Jordanian,Jordanians|Amman
+IQ|ME|Iraq||Iraqi,Iraqis|Baghdad,Mosul,Basra,Erbil,Kirkuk,Kurdistan
+IR|ME|Iran||Iranian,Iranians|Tehran,Isfahan,Mashhad
+SA|ME|Saudi Arabia|Saudi|Saudis|Riyadh,Jeddah,Mecca,Medina
+YE|ME|Yemen||Yemeni,Yemenis|Sanaa,Aden,Hodeidah,Houthi,Houthis
+OM|ME|Oman||Omani|Muscat
+AE|ME|UAE|United Arab Emirates,Emirates|Emirati,Emiratis|Dubai,Abu Dhabi
+QA|ME|Qatar||Qatari,Qataris|Doha
+BH|ME|Bahrain||Bahraini|Manama
+KW|ME|Kuwait||Kuwaiti,Kuwaitis|Kuwait City
+EG|ME|Egypt||Egyptian,Egyptians|Cairo,Alexandria,Sinai,Suez
+LY|AF|Libya||Libyan,Libyans|Tripoli,Benghazi
+TN|AF|Tunisia||Tunisian,Tunisians|Tunis
+DZ|AF|Algeria||Algerian,Algerians|Algiers
+MA|AF|Morocco||Moroccan,Moroccans|Rabat,Casablanca,Marrakesh,Marrakech,Western Sahara
+SD|AF|Sudan||Sudanese|Khartoum,Darfur,Omdurman,El Fasher
+SS|AF|South Sudan||South Sudanese|Juba
+ET|AF|Ethiopia||Ethiopian,Ethiopians|Addis Ababa,Tigray,Amhara
+ER|AF|Eritrea||Eritrean,Eritreans|Asmara
+DJ|AF|Djibouti||Djiboutian|
+SO|AF|Somalia||Somali,Somalis|Mogadishu,Somaliland,Puntland
+KE|AF|Kenya||Kenyan,Kenyans|Nairobi,Mombasa
+UG|AF|Uganda||Ugandan,Ugandans|Kampala
+TZ|AF|Tanzania||Tanzanian,Tanzanians|Dodoma,Dar es Salaam,Zanzibar
+RW|AF|Rwanda||Rwandan,Rwandans|Kigali
+BI|AF|Burundi||Burundian|Bujumbura
+CD|AF|DR Congo|Democratic Republic of Congo,Democratic Republic of the Congo,DRC,Congo-Kinshasa|Congolese|Kinshasa,Goma,Kivu,North Kivu,South Kivu,Ituri
+CG|AF|Congo|Republic of Congo,Congo-Brazzaville||Brazzaville
+CF|AF|Central African Republic|CAR||Bangui
+CM|AF|Cameroon||Cameroonian,Cameroonians|Yaounde,Yaoundé,Douala
+NG|AF|Nigeria||Nigerian,Nigerians|Abuja,Lagos,Kano,Borno,Maiduguri
+GH|AF|Ghana||Ghanaian,Ghanaians|Accra,Kumasi
+CI|AF|Ivory Coast|Côte d'Ivoire,Cote d'Ivoire|Ivorian,Ivorians|Abidjan,Yamoussoukro
+SN|AF|Senegal||Senegalese|Dakar
+ML|AF|Mali||Malian,Malians|Bamako,Timbuktu
+BF|AF|Burkina Faso||Burkinabe|Ouagadougou
+NE|AF|Niger||Nigerien,Nigeriens|Niamey
+TD|AF|Chad||Chadian,Chadians|N'Djamena
+MR|AF|Mauritania||Mauritanian|Nouakchott
+GN|AF|Guinea||Guinean,Guineans|Conakry
+GW|AF|Guinea-Bissau|||Bissau
+SL|AF|Sierra Leone||Sierra Leonean|Freetown
+LR|AF|Liberia||Liberian,Liberians|Monrovia
+TG|AF|Togo||Togolese|Lome,Lomé
+BJ|AF|Benin||Beninese|Porto-Novo,Cotonou
+GM|AF|Gambia|The Gambia|Gambian|Banjul
+GA|AF|Gabon||Gabonese|Libreville
+GQ|AF|Equatorial Guinea|||Malabo
+AO|AF|Angola||Angolan,Angolans|Luanda
+ZM|AF|Zambia||Zambian,Zambians|Lusaka
+ZW|AF|Zimbabwe||Zimbabwean,Zimbabweans|Harare,Bulawayo
+MW|AF|Malawi||Malawian,Malawians|Lilongwe,Blantyre
+MZ|AF|Mozambique||Mozambican,Mozambicans|Maputo,Cabo Delgado
+ZA|AF|South Africa||South African,South Africans|Pretoria,Johannesburg,Cape Town,Durban,Soweto
+NA|AF|Namibia||Namibian,Namibians|Windhoek
+BW|AF|Botswana||Botswanan,Batswana|Gaborone
+LS|AF|Lesotho|||Maseru
+SZ|AF|Eswatini|Swaziland||Mbabane
+MG|AF|Madagascar||Malagasy|Antananarivo
+MU|AF|Mauritius||Mauritian|Port Louis
+SC|AF|Seychelles|||
+CV|AF|Cape Verde|Cabo Verde|Cape Verdean|Praia
+CN|AS|China|People's Republic of China,PRC|Chinese|Beijing,Shanghai,Guangzhou,Shenzhen,Wuhan,Chengdu,Chongqing,Tianjin,Nanjing,Hangzhou,Xi'an,Xinjiang,Tibet,Uyghur,Uyghurs,Uighur,Uighurs,Inner Mongolia,Guangdong,Sichuan,Yunnan,Hubei
+HK|AS|Hong Kong||Hongkongers|Kowloon
+MO|AS|Macau|Macao||
+TW|AS|Taiwan||Taiwanese|Taipei,Kaohsiung
+JP|AS|Japan||Japanese|Tokyo,Osaka,Kyoto,Yokohama,Hiroshima,Nagasaki,Fukushima,Okinawa,Hokkaido,Sapporo,Kobe
+KR|AS|South Korea|Republic of Korea|South Korean,South Koreans|Seoul,Busan,Incheon
+KP|AS|North Korea|DPRK|North Korean,North Koreans|Pyongyang
+MN|AS|Mongolia||Mongolian,Mongolians|Ulaanbaatar
+IN|AS|India||Indian,Indians|New Delhi,Delhi,Mumbai,Bombay,Kolkata,Calcutta,Chennai,Madras,Bengaluru,Bangalore,Hyderabad,Ahmedabad,Pune,Jaipur,Lucknow,Kerala,Tamil Nadu,Karnataka,Maharashtra,Gujarat,Punjab,Bihar,Uttar Pradesh,West Bengal,Assam,Manipur,Odisha,Rajasthan,Telangana,Andhra Pradesh,Jammu,Kashmir,Goa,Chandigarh,Uttarakhand,Himachal Pradesh,Madhya Pradesh,Haryana,Jharkhand,Chhattisgarh,Ladakh,Coimbatore,Madurai,Visakhapatnam,Thiruvananthapuram,Kochi
+PK|AS|Pakistan||Pakistani,Pakistanis|Islamabad,Karachi,Lahore,Peshawar,Quetta,Balochistan,Khyber Pakhtunkhwa,Rawalpindi,Sindh
+BD|AS|Bangladesh||Bangladeshi,Bangladeshis|Dhaka,Chittagong,Cox's Bazar
+LK|AS|Sri Lanka||Sri Lankan,Sri Lankans|Colombo,Jaffna
+NP|AS|Nepal||Nepali,Nepalese|Kathmandu,Everest,Pokhara
+BT|AS|Bhutan||Bhutanese|Thimphu
+MV|AS|Maldives||Maldivian|
+AF|AS|Afghanistan||Afghan,Afghans|Kabul,Kandahar,Herat,Helmand,Taliban
+KZ|AS|Kazakhstan||Kazakh,Kazakhs|Astana,Almaty
+UZ|AS|Uzbekistan||Uzbek,Uzbeks|Tashkent,Samarkand
+TM|AS|Turkmenistan||Turkmen|Ashgabat
+KG|AS|Kyrgyzstan||Kyrgyz|Bishkek
+TJ|AS|Tajikistan||Tajik,Tajiks|Dushanbe
+MM|AS|Myanmar|Burma|Burmese|Yangon,Naypyidaw,Mandalay,Rakhine
+TH|AS|Thailand||Thai,Thais|Bangkok,Phuket,Chiang Mai
+LA|AS|Laos||Laotian,Lao|Vientiane
+KH|AS|Cambodia||Cambodian,Cambodians|Phnom Penh
+VN|AS|Vietnam|Viet Nam|Vietnamese|Hanoi,Ho Chi Minh City,Saigon,Da Nang
+MY|AS|Malaysia||Malaysian,Malaysians|Kuala Lumpur,Sabah,Sarawak,Penang,Johor
+SG|AS|Singapore||Singaporean,Singaporeans|Jurong,Changi,Sentosa,Woodlands,Tampines,Punggol,Orchard Road
+ID|AS|Indonesia||Indonesian,Indonesians|Jakarta,Bali,Sumatra,Borneo,Sulawesi,Papua,Surabaya,Lombok,Aceh
+PH|AS|Philippines|Philippine|Filipino,Filipinos,Pinoy|Manila,Quezon City,Cebu,Davao,Mindanao,Luzon,Visayas,Palawan,Makati,Pasig,Taguig,Marawi,Caloocan,Batangas,Cavite,Laguna,Bulacan,Pampanga,Iloilo,Leyte,Samar,Zamboanga,Sulu,Baguio,Boracay,Malacañang,Malacanang
+TL|AS|East Timor|Timor-Leste|Timorese|Dili
+BN|AS|Brunei||Bruneian|Bandar Seri Begawan
+AU|OC|Australia||Australian,Australians,Aussie,Aussies|Canberra,Sydney,Melbourne,Brisbane,Perth,Adelaide,Hobart,Darwin,Gold Coast,Queensland,New South Wales,NSW,Victoria,Victorian,Victorians,Tasmania,South Australia,Western Australia,Northern Territory,Geelong,Cairns,Townsville,Wollongong,Bondi,Parramatta,Sunshine Coast,Toowoomba,Ballarat,Bendigo,Launceston
+NZ|OC|New Zealand|Aotearoa|New Zealander,New Zealanders,Kiwi,Kiwis|Wellington,Auckland,Christchurch,Tauranga,Dunedin,Queenstown,Napier,Rotorua,Whanganui,Palmerston North,Invercargill,Otago,Waikato,Northland,Taranaki,Southland,Marlborough,Hawke's Bay,Bay of Plenty,Coromandel,Whakaari,White Island,Aucklanders,Māori,Maori
+PG|OC|Papua New Guinea|PNG|Papua New Guinean|Port Moresby,Bougainville
+FJ|OC|Fiji||Fijian,Fijians|Suva
+SB|OC|Solomon Islands|||Honiara
+VU|OC|Vanuatu|||Port Vila
+WS|OC|Samoa||Samoan,Samoans|Apia
+TO|OC|Tonga||Tongan,Tongans|Nuku'alofa
+KI|OC|Kiribati|||Tarawa
+NR|OC|Nauru|||
+TV|OC|Tuvalu|||
+FM|OC|Micronesia|||
+MH|OC|Marshall Islands|||
+PW|OC|Palau|||
+CK|OC|Cook Islands|||Rarotonga
+NC|OC|New Caledonia|||Noumea,Nouméa
+PF|OC|French Polynesia|||Tahiti
+"""
+
+# Bodies, buildings and offices that stand for a country ("the Kremlin said").
+INSTITUTIONS: dict[str, str] = {
+    "Bundestag": "DE", "Bundesrat": "DE", "Bundeswehr": "DE", "Bundesliga": "DE",
+    "Bundesbank": "DE", "Chancellery": "DE", "AfD": "DE", "CDU": "DE", "CSU": "DE",
+    "SPD": "DE", "Greens": "", "Deutsche Bahn": "DE", "Lufthansa": "DE",
+    "Volkswagen": "DE", "Kremlin": "RU", "Duma": "RU", "Gazprom": "RU",
+    "Élysée": "FR", "Elysee": "FR", "Elysée": "FR", "Matignon": "FR",
+    "White House": "US", "Pentagon": "US", "Capitol Hill": "US", "Capitol": "US",
+    "Congress": "US", "US Senate": "US", "Supreme Court": "", "Democrats": "US",
+    "Republicans": "US", "Republican": "US", "Democratic": "", "GOP": "US", "FBI": "US",
+    "CIA": "US", "NASA": "US", "Wall Street": "US", "Federal Reserve": "US", "Fed": "US",
+    "Knesset": "IL", "IDF": "IL", "Mossad": "IL", "Hamas": "PS", "Hezbollah": "LB",
+    "Downing Street": "GB", "Westminster": "GB", "Whitehall": "GB", "NHS": "GB",
+    "Commons": "GB", "House of Lords": "GB", "Buckingham Palace": "GB", "Labour": "GB",
+    "Tories": "GB", "Tory": "GB", "Conservatives": "GB", "Bank of England": "GB",
+    "Scotland Yard": "GB", "Premier League": "GB",
+    "Zhongnanhai": "CN", "Xinhua": "CN", "Politburo": "",
+    "Lok Sabha": "IN", "Rajya Sabha": "IN", "BJP": "IN",
+    "Verkhovna Rada": "UA",
+    "Quai d'Orsay": "FR", "Bundesverfassungsgericht": "DE",
+    "Beehive": "NZ",
+    "Malacañang": "PH",
+    "Elysee Palace": "FR", "Élysée Palace": "FR",
+    "Blue House": "KR",
+    "Bundesländer": "DE",
+    "ANC": "ZA",
+    "ECB": "EU",
+}
+
+# Heads of state and government (and a few others) who mostly stand for their country.
+PEOPLE: dict[str, str] = {
+    "Trump": "US", "Biden": "US", "Harris": "", "Vance": "US", "Obama": "US",
+    "Putin": "RU", "Lavrov": "RU", "Medvedev": "RU", "Navalny": "RU",
+    "Zelensky": "UA", "Zelenskyy": "UA", "Zelenskiy": "UA",
+    "Merz": "DE", "Scholz": "DE", "Merkel": "DE", "Steinmeier": "DE", "Pistorius": "DE",
+    "Wadephul": "DE", "Baerbock": "DE", "Söder": "DE",
+    "Macron": "FR", "Le Pen": "FR", "Bayrou": "FR",
+    "Starmer": "GB", "Sunak": "GB", "Johnson": "", "Boris Johnson": "GB", "Farage": "GB",
+    "King Charles": "GB", "Prince Harry": "GB", "Prince William": "GB",
+    "Meloni": "IT", "Sánchez": "ES", "Orban": "HU", "Orbán": "HU", "Tusk": "PL",
+    "Vucic": "RS", "Vučić": "RS", "Erdogan": "TR", "Erdoğan": "TR", "Lukashenko": "BY",
+    "Netanyahu": "IL", "Khamenei": "IR", "Pezeshkian": "IR", "Assad": "SY",
+    "Sisi": "EG", "el-Sisi": "EG", "MBS": "SA", "Bin Salman": "SA",
+    "Ardern": "NZ", "Modi": "IN", "Rahul Gandhi": "IN", "Imran Khan": "PK", "Sharif": "PK",
+    "Xi Jinping": "CN", "Xi": "CN", "Li Qiang": "CN", "Kim Jong Un": "KP",
+    "Kim Jong-un": "KP", "Ishiba": "JP", "Takaichi": "JP", "Lee Jae-myung": "KR",
+    "Duterte": "PH", "Marcos": "PH", "Prabowo": "ID", "Widodo": "ID", "Jokowi": "ID",
+    "Albanese": "AU", "Morrison": "AU", "Luxon": "NZ",
+    "Lula": "BR", "Bolsonaro": "BR", "Milei": "AR", "Maduro": "VE", "Sheinbaum": "MX",
+    "Carney": "CA", "Trudeau": "CA", "Petro": "CO", "Noboa": "EC",
+    "Ramaphosa": "ZA", "Tinubu": "NG", "Ruto": "KE", "Museveni": "UG", "Abiy": "ET",
+    "Andrews": "", "Dan Andrews": "AU", "Berejiklian": "AU", "Palaszczuk": "AU",
+}
+
+# Sections of outlets' URLs that name a region or country (/world/asia/, /news/uk-…).
+URL_PLACES: dict[str, str] = {
+    "world-europe": "Europe", "europe": "Europe", "world-asia": "Asia", "asia": "Asia",
+    "asia-pacific": "Asia", "world-africa": "Africa", "africa": "Africa",
+    "world-middle-east": "Middle East", "middleeast": "Middle East",
+    "middle-east": "Middle East", "world-latin-america": "Americas", "americas": "Americas",
+    "latin-america": "Americas", "world-us-canada": "Americas",
+    "world-australia": "Oceania", "australia-news": "AU", "australia": "AU",
+    "us": "US", "us-news": "US", "uk": "GB", "uk-news": "GB", "uk-politics": "GB",
+    "uk-england": "GB", "uk-scotland": "GB", "uk-wales": "GB", "uk-northern-ireland": "GB",
+    "nz": "NZ", "singapore": "SG", "india": "IN", "china": "CN", "germany": "DE",
+    "california": "US", "philippines": "PH", "nation": "", "victoria": "AU", "nsw": "AU",
+    "queensland": "AU", "politics-nation": "",
+}
+
+
+def _split(field: str) -> tuple[str, ...]:
+    return tuple(p.strip() for p in field.split(",") if p.strip())
+
+
+def _parse() -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, ...]],
+                      dict[str, tuple[str, ...]], dict[str, tuple[str, ...]]]:
+    names: dict[str, str] = {}
+    regions: dict[str, str] = {}
+    aliases: dict[str, tuple[str, ...]] = {}
+    demonyms: dict[str, tuple[str, ...]] = {}
+    places: dict[str, tuple[str, ...]] = {}
+    for line in _COUNTRIES.strip().splitlines():
+        code, region, name, other, dem, plc = (line.split("|") + [""] * 6)[:6]
+        if code in names:
+            continue
+        names[code] = name
+        regions[code] = _REGION_KEYS[region]
+        aliases[code] = (name, *_split(other))
+        demonyms[code] = _split(dem)
+        places[code] = _split(plc)
+    return names, regions, aliases, demonyms, places
+
+
+COUNTRY_NAMES, DEFAULT_COUNTRY_REGION, COUNTRY_ALIASES, DEMONYMS, PLACES = _parse()
+COUNTRY_CODES: frozenset[str] = frozenset(COUNTRY_NAMES)
+
+
+def default_regions() -> dict[str, tuple[str, ...]]:
+    """Region → ISO codes, as shipped."""
+    out: dict[str, list[str]] = {r: [] for r in REGIONS}
+    for code, region in DEFAULT_COUNTRY_REGION.items():
+        out[region].append(code)
+    return {r: tuple(c) for r, c in out.items()}

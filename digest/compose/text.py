@@ -1,0 +1,108 @@
+"""Text helpers shared by clustering and classifying: plain text, words, URL path words."""
+
+from __future__ import annotations
+
+import html
+import re
+from urllib.parse import unquote, urlsplit
+
+from digest.types import Entry
+
+MAX_TEXT = 1200  # characters of teaser read; a huge teaser says no more about the event
+
+_TAG = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+_ABBREV = (
+    (re.compile(r"\bU\.\s?S\.(?:\s?A\.)?"), "US"),
+    (re.compile(r"\bU\.\s?K\."), "UK"),
+    (re.compile(r"\bU\.\s?N\."), "UN"),
+    (re.compile(r"\bE\.\s?U\."), "EU"),
+    (re.compile(r"\bU\.A\.E\."), "UAE"),
+)
+
+_STOP_TEXT = """a about above after again against all also am an and any are as at be because been
+    before being below between both but by can could did do does doing down during each few
+    for from further had has have having he her here hers herself him himself his how i if in
+    into is it its itself just me more most my myself no nor not now of off on once only or
+    other our ours ourselves out over own same she should so some such than that the their
+    theirs them themselves then there these they this those through to too under until up
+    very was we were what when where which while who whom why will with would you your yours
+    yourself says said say new news one two three first last year years day days week weeks
+    month months time times may might must us mr ms mrs amid after over live latest update
+    updates video watch read more people told according get gets got make makes made take
+    takes took back still since around across within without like just many much every another
+    own next news wednesday tuesday monday thursday friday saturday sunday today yesterday
+    tonight morning evening night am pm gmt utc"""
+STOPWORDS = frozenset(_STOP_TEXT.split())
+
+
+def plain(text: str) -> str:
+    """Tags removed, entities decoded, whitespace collapsed, cut to ``MAX_TEXT``."""
+    text = html.unescape(_TAG.sub(" ", text[: MAX_TEXT * 4]))
+    return _SPACE.sub(" ", text).strip()[:MAX_TEXT]
+
+
+def teaser_text(entry: Entry) -> str:
+    return plain(entry.teaser or entry.summary_html)
+
+
+def normalise(text: str) -> str:
+    for pattern, repl in _ABBREV:
+        text = pattern.sub(repl, text)
+    return text
+
+
+def words(text: str) -> list[str]:
+    """Words with their case kept ("U.S." becomes "US"; "Russia's" becomes "Russia")."""
+    out = []
+    for w in _WORD.findall(normalise(text)):
+        if w[-2:] in ("'s", "’s"):
+            w = w[:-2]
+        out.append(w)
+    return out
+
+
+def stem(word: str) -> str:
+    """A light stem so that "fires" meets "fire" and "killed" meets "kills"."""
+    w = word.lower()
+    if len(w) <= 4 or not w.isascii():
+        return w
+    for suffix in ("ings", "ing", "ed", "es", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 4:
+            return w[: -len(suffix)]
+    return w
+
+
+def terms(text: str) -> list[str]:
+    """Content terms for similarity: lower-cased, stemmed, stopwords and 1-letter words out."""
+    out = []
+    for w in words(text):
+        lw = w.lower()
+        if lw in STOPWORDS or (len(lw) < 2 and lw.isascii()):
+            continue
+        if lw.isdigit() and len(lw) < 2:
+            continue
+        out.append(stem(lw))
+    return out
+
+
+def url_path_parts(url: str | None) -> list[str]:
+    """Path segments of a link, lower-cased, without the host, query or file suffix."""
+    if not url:
+        return []
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return []
+    parts = [p for p in path.lower().split("/") if p]
+    return [re.sub(r"\.(html?|cms|php|aspx?|cfm)$", "", p) for p in parts]
+
+
+def url_host(url: str | None) -> str:
+    if not url:
+        return ""
+    try:
+        return (urlsplit(url).hostname or "").lower()
+    except ValueError:
+        return ""
