@@ -24,10 +24,12 @@ import re
 import socket
 import ssl
 import time
+import xml.sax
 import zlib
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urljoin
 
 import feedparser
 import feedparser.namespaces.mediarss as _mediarss
@@ -299,7 +301,9 @@ def describe_error(exc: BaseException, url: str, cfg: CollectConfig) -> str:
     if isinstance(exc, httpx.ConnectError):
         return _connect_reason(exc, url)
     if isinstance(exc, httpx.UnsupportedProtocol):
-        return f"not an http(s) URL ({_one_line(exc)})"
+        m = re.search(r"'(\w+)://'", str(exc))
+        target = f"a {m.group(1)}: URL" if m else "a URL that is not http(s)"
+        return f"redirected to {target}; only http(s) is fetched"
     if isinstance(exc, httpx.RemoteProtocolError):
         return f"the server broke the HTTP exchange ({_one_line(exc)})"
     if isinstance(exc, httpx.HTTPError | httpx.InvalidURL | OSError):
@@ -367,6 +371,14 @@ def _bozo_text(parsed: Any) -> str:
     return _one_line(exc)
 
 
+def _is_feed(parsed: Any, entries: tuple[Entry, ...]) -> bool:
+    """A feed format was recognised and, if the XML broke, entries were still recovered."""
+    if not parsed.get("version"):
+        return bool(entries) and not parsed.get("bozo")
+    broken = isinstance(parsed.get("bozo_exception"), xml.sax.SAXParseException)
+    return bool(entries) or not broken
+
+
 def _not_a_feed(body: bytes, parsed: Any, content_type: str | None) -> str:
     media_type = _media_type(content_type)
     shown = media_type or "no content type"
@@ -374,9 +386,13 @@ def _not_a_feed(body: bytes, parsed: Any, content_type: str | None) -> str:
         return "not a feed: the response was empty"
     if _looks_like_html(body, media_type):
         return f"not a feed: got an HTML page ({shown}); use the site's RSS/Atom link"
-    if parsed.get("bozo") and body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
-        return f"broken XML: {_bozo_text(parsed)}"
-    return f"not a feed: got {shown}"
+    if not body.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"<"):
+        if "json" in media_type or body.lstrip()[:1] == b"{":
+            return f"not a feed: got JSON ({shown}); JSON Feed is not supported, use RSS/Atom"
+        return f"not a feed: got {shown}"
+    if parsed.get("bozo"):
+        return f"broken XML: {_bozo_text(parsed)}; tell the feed's publisher"
+    return f"not a feed: XML, but not RSS, Atom or RDF ({shown})"
 
 
 def _aware(value: Any) -> dt.datetime | None:
@@ -512,8 +528,18 @@ class _Context:
     language: str
 
 
+def _absolute(url: str, base: str | None) -> str:
+    url = url.strip()
+    if not url or not base or "://" in url[:12]:
+        return url
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return url
+
+
 def _entry(raw: Any, ctx: _Context) -> Entry | None:
-    link = clean_url(str(raw.get("link") or ""))
+    link = clean_url(_absolute(str(raw.get("link") or ""), ctx.base_url))
     link = strip_tracking(link) if link else None
     summary = _summary(raw, ctx.base_url)
     title = clean_title(str(raw.get("title") or raw.get("media_title") or ""))
@@ -559,18 +585,20 @@ def parse_feed(
     ``base_url`` (default: the feed's URL) resolves relative links in summaries.
     """
     now = now if now.tzinfo else now.replace(tzinfo=dt.UTC)
-    base = base_url or feed.url
-    headers = {"content-location": base}
+    # No content-location for feedparser: it would resolve guids against it, and a key
+    # must not depend on where the feed was fetched from. Links are resolved here.
+    headers: dict[str, str] = {}
     if content_type:
         headers["content-type"] = content_type
     if content_language:
         headers["content-language"] = content_language
     parsed = _feedparser(body, headers)
-    if not parsed.entries and not parsed.get("version"):
-        raise FeedError(feed.url, _not_a_feed(body, parsed, content_type))
     language = clean_title(str(parsed.feed.get("language") or content_language or ""))
-    ctx = _Context(feed, now, teaser_words, base, language)
-    return _unique(e for e in (_entry(raw, ctx) for raw in parsed.entries) if e)
+    ctx = _Context(feed, now, teaser_words, base_url or feed.url, language)
+    entries = _unique(e for e in (_entry(raw, ctx) for raw in parsed.entries) if e)
+    if not _is_feed(parsed, entries):
+        raise FeedError(feed.url, _not_a_feed(body, parsed, content_type))
+    return entries
 
 
 # --------------------------------------------------------------------------- the run

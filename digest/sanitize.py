@@ -63,8 +63,12 @@ TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "ga_")
 
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
     """Images must come over http(s): no data:, cid:, or mailto: sources."""
-    if element == "img" and attribute == "src" and clean_url(value) is None:
-        return None
+    if element == "img" and attribute == "src":
+        try:
+            scheme = urlsplit(_CONTROL.sub("", value).strip()).scheme.lower()
+        except ValueError:
+            return None
+        return value if scheme in ("", *_HTTP) else None  # relative: resolved or denied later
     return value
 
 
@@ -171,11 +175,13 @@ def make_teaser(html_or_text: str, words: int = 45) -> str:
     The character limit matters for scripts written without spaces (Chinese, Japanese).
     """
     text = clean_title(html_or_text)
+    if words < 1:
+        return ""
     tokens = text.split(" ")
     cut = text
     if len(tokens) > words:
         cut = " ".join(tokens[:words])
-    max_chars = max(words, 1) * 8
+    max_chars = words * 8
     if len(cut) > max_chars:
         cut = _cut(cut, max_chars)
     if cut == text:

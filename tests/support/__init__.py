@@ -1,0 +1,1 @@
+"""Test helpers that run real services on loopback (HTTP feed server, SMTP server)."""
