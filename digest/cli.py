@@ -15,7 +15,6 @@ from contextlib import contextmanager
 from dataclasses import asdict
 from typing import Annotated, Any
 
-import click
 import typer
 from email_validator import EmailNotValidError, validate_email
 from rich.console import Console
@@ -66,12 +65,15 @@ def _setup_logging(cfg: Config) -> None:
         else "%(asctime)s %(levelname)s %(name)s: %(message)s"
     )
     logging.basicConfig(level=cfg.logging.level, format=fmt, stream=sys.stderr)
+    for noisy in ("alembic", "httpx", "httpcore"):  # their INFO lines are not ours to show
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.root.level))
+
+
+_STATE = State(None)  # set by the root callback from --config
 
 
 def _state() -> State:
-    obj = click.get_current_context().find_root().obj
-    assert isinstance(obj, State)
-    return obj
+    return _STATE
 
 
 @contextmanager
@@ -107,7 +109,9 @@ def root(
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
-    ctx.obj = State(config)
+    global _STATE
+    _STATE = State(config)
+    ctx.obj = _STATE
 
 
 # ---- collect ---------------------------------------------------------------------------------
@@ -392,19 +396,12 @@ def edition_list(as_json: JsonOpt = False) -> None:
 def main(argv: list[str] | None = None) -> None:
     """Entry point: run the app, turning errors into one line and an exit code."""
     try:
-        code = app(args=argv, prog_name="digest", standalone_mode=False)
+        app(args=argv, prog_name="digest")  # usage errors and typer.Exit end here
     except DigestError as e:
         err.print(f"error: {e}", markup=False, highlight=False)
-        sys.exit(e.exit_code)
-    except click.exceptions.Abort:
-        err.print("aborted")
-        sys.exit(130)
-    except click.ClickException as e:
-        e.show()
         sys.exit(e.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")
         sys.exit(130)
-    sys.exit(code if isinstance(code, int) else 0)
 
 

@@ -80,10 +80,10 @@ def free_port() -> int:
 
 
 class SmtpServer:
-    def __init__(self) -> None:
+    def __init__(self, port: int | None = None) -> None:
         self.handler = _Handler()
         self.host = "127.0.0.1"
-        self.port = free_port()
+        self.port = port or free_port()
         self._controller = Controller(
             self.handler, hostname=self.host, port=self.port, decode_data=False
         )
