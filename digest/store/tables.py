@@ -149,3 +149,17 @@ deliveries = _Table(
     UniqueConstraint("edition_id", "subscriber_id", name="uq_deliveries_edition_subscriber"),
     Index("ix_deliveries_edition_status", "edition_id", "status"),
 )
+
+runs = _Table(
+    "runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("job", String(50), nullable=False),  # collect | edition | serve
+    Column("started", UTCDateTime, nullable=False),
+    Column("finished", UTCDateTime),  # NULL: still running, or the process died
+    # running | ok | sent | skipped | nothing | missed | failed | stopped
+    Column("outcome", String(20), nullable=False),
+    Column("detail", Text, nullable=False, default=""),
+    Column("owner", String(200), nullable=False, default=""),  # host:pid:nonce
+    Index("ix_runs_job_started", "job", "started"),
+)
