@@ -229,15 +229,10 @@ def _report_send(report: SendReport, as_json: bool) -> int:
 
 def _quiet(cfg: Config, store: Store, edition: Edition) -> bool:
     """A day with too few stories: skip it (default) or send anyway (edition.quiet_day)."""
-    n = len(edition.stories)
-    if n >= cfg.edition.min_items or cfg.edition.quiet_day == "send":
-        return False
-    assert edition.id is not None
-    if edition.status in ("built", "skipped"):
-        note = f"quiet day: {n} stories, fewer than edition.min_items = {cfg.edition.min_items}"
-        store.set_edition_status(edition.id, "skipped", pipeline.utcnow(), note=note)
+    note = pipeline.quiet_day(cfg, store, edition, now=pipeline.utcnow())
+    if note is not None:
         err.print(f"{note}; not sent")
-    return True
+    return note is not None
 
 
 @app.command()

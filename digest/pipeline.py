@@ -94,9 +94,13 @@ class Built:
     created: bool
 
 
-def compose_now(cfg: Config, store: Store, *, now: dt.datetime) -> Edition:
-    """The edition that would be built now, from the stored entries (not saved)."""
-    date = edition_date(cfg, now)
+def compose_now(
+    cfg: Config, store: Store, *, now: dt.datetime, date: dt.date | None = None
+) -> Edition:
+    """The edition that would be built now, from the stored entries (not saved).
+
+    ``date``: the edition's date when it is not today's (a late run after midnight)."""
+    date = date or edition_date(cfg, now)
     start = store.previous_window_end(cfg.newsletter.name, date)
     if start is None:
         start = now - dt.timedelta(hours=cfg.edition.first_window_hours)
@@ -108,20 +112,42 @@ def compose_now(cfg: Config, store: Store, *, now: dt.datetime) -> Edition:
 
 
 def build_edition(
-    cfg: Config, store: Store, *, now: dt.datetime, rebuild: bool = False
+    cfg: Config,
+    store: Store,
+    *,
+    now: dt.datetime,
+    rebuild: bool = False,
+    date: dt.date | None = None,
 ) -> Built:
     """Tonight's edition: built once per (newsletter, date); again only with ``rebuild``."""
     if not rebuild:
-        existing = store.edition_for(cfg.newsletter.name, edition_date(cfg, now))
+        existing = store.edition_for(cfg.newsletter.name, date or edition_date(cfg, now))
         if existing is not None:
             return Built(existing, subject_for(existing, cfg.newsletter), created=False)
-    edition = compose_now(cfg, store, now=now)
+    edition = compose_now(cfg, store, now=now, date=date)
     subject = subject_for(edition, cfg.newsletter)
     if rebuild:
         saved = store.replace_edition(edition, subject=subject, now=now)
         return Built(saved, subject, created=True)
     saved = store.save_edition(edition, subject=subject, now=now)
     return Built(saved, subject, created=saved.created_at == edition.created_at)
+
+
+def quiet_day(cfg: Config, store: Store, edition: Edition, *, now: dt.datetime) -> str | None:
+    """A day with fewer than ``edition.min_items`` stories. With ``quiet_day = "skip"`` the
+    edition is marked skipped and the reason returned (do not send); with ``"send"`` it gets
+    a note and None is returned (send it). Shared by the CLI and the scheduler."""
+    n = len(edition.stories)
+    if n >= cfg.edition.min_items:
+        return None
+    assert edition.id is not None
+    note = f"quiet day: {n} stories, fewer than edition.min_items = {cfg.edition.min_items}"
+    if cfg.edition.quiet_day == "send":
+        store.set_edition_note(edition.id, note, now)
+        return None
+    if edition.status in ("built", "skipped"):
+        store.set_edition_status(edition.id, "skipped", now, note=note)
+    return note
 
 
 def write_archive_copy(cfg: Config, edition: Edition, directory: Path | None = None) -> Path:

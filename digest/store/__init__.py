@@ -736,4 +736,13 @@ class Store:
         return dict(row) if row else None
 
 
+    def set_edition_note(self, edition_id: int, note: str, now: dt.datetime) -> None:
+        """Attach a note (a quiet day sent anyway) without touching the status."""
+        with self._tx() as c:
+            c.execute(
+                sa.update(t.editions)
+                .where(t.editions.c.id == edition_id)
+                .values(note=note, updated_at=now)
+            )
+
 __all__ = ["DeliveryRow", "FeedRow", "SQLAlchemyError", "Store", "content_hash"]
