@@ -225,9 +225,10 @@ def _section(name: str, cls: type[Any], raw: Any) -> Any:
     for key, value in raw.items():
         dotted = f"{name}.{key}"
         if key not in known:
-            raise ConfigError(
-                "unknown key", key=dotted, hint=f"known keys: {', '.join(sorted(known))}"
-            )
+            hint = f"known keys: {', '.join(sorted(known))}"
+            if key == "password":
+                hint = "passwords are read only from the environment, e.g. DIGEST_SMTP_PASSWORD"
+            raise ConfigError("unknown key", key=dotted, hint=hint)
         values[key] = _coerce(dotted, value, hints[key])
     return cls(**values)
 
