@@ -187,6 +187,10 @@ async def _read_capped(resp: httpx.Response, cap: int) -> bytes:
     length = resp.headers.get("content-length", "")
     if length.isdigit() and int(length) > cap:
         raise _too_large(cap)
+    if resp.is_stream_consumed:  # built in memory and already decoded (httpx.MockTransport)
+        if len(resp.content) > cap:
+            raise _too_large(cap)
+        return resp.content
     decoder = _Decoder(resp.headers.get("content-encoding", ""))
     raw_size = 0
     out = bytearray()
