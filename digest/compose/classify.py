@@ -22,7 +22,9 @@ KNOWN_TOPICS: tuple[str, ...] = (
 )
 
 # kind → how much one mention counts
-_KIND_WEIGHT = {"name": 1.0, "place": 1.0, "demonym": 0.7, "institution": 0.8, "person": 0.6}
+_KIND_WEIGHT = {"region": 0.8, "name": 1.0, "place": 1.0, "demonym": 0.7, "institution": 0.8, "person": 0.6}
+# less evidence than this (one place named once in the teaser) leaves a story in World
+MIN_EVIDENCE = 1.0
 # field → how much a mention there counts
 _FIELD_WEIGHT = {"title": 3.0, "categories": 2.0, "url": 1.5, "teaser": 1.0}
 _MAX_PHRASE = 4
@@ -75,6 +77,9 @@ def _build_lookup() -> dict[str, tuple[str, str, str]]:
         add(phrase, code, "institution")
     for phrase, code in gz.PEOPLE.items():
         add(phrase, code, "person")
+    for phrase, code in gz.REGION_NAMES.items():
+        key = " ".join(w.lower() for w in words(phrase))
+        table[key] = (code, "region" if code.startswith("@") or code == "-" else "place", phrase)
     return table
 
 
@@ -157,6 +162,8 @@ def place(
     first_seen: dict[str, int] = {}
     count: dict[tuple[str, str], int] = {}
     for m in mentions:
+        if m.code == "-":
+            continue
         n = count.get((m.code, m.field), 0)
         if n >= 2:
             continue
@@ -167,7 +174,7 @@ def place(
     region_score: dict[str, float] = {}
     region_first: dict[str, int] = {}
     for code, score in country_score.items():
-        reg = regions.get(code, gz.WORLD)
+        reg = code[1:] if code.startswith("@") else regions.get(code, gz.WORLD)
         region_score[reg] = region_score.get(reg, 0.0) + score
         region_first[reg] = min(region_first.get(reg, 10**9), first_seen[code])
     for i, hint in enumerate(hints):
@@ -178,10 +185,16 @@ def place(
         region_score[reg] = region_score.get(reg, 0.0) + 2.0
         region_first[reg] = min(region_first.get(reg, 10**9), 2000 + i)
     countries = tuple(
-        sorted(country_score, key=lambda c: (-country_score[c], first_seen[c]))
+        sorted(
+            (c for c in country_score if not c.startswith("@")),
+            key=lambda c: (-country_score[c], first_seen[c]),
+        )
     )
     total = sum(region_score.values())
-    if total <= 0:
+    if total < MIN_EVIDENCE:
+        if total > 0:
+            why = f"region World: too little evidence ({_evidence(mentions, hints)})"
+            return Placement(gz.WORLD, countries, None, (why,))
         return Placement(gz.WORLD, (), None, ("region World: no place named",))
     best = min(region_score, key=lambda r: (-region_score[r], region_first[r]))
     evidence = _evidence(mentions, hints)
@@ -191,7 +204,7 @@ def place(
         if best == gz.WORLD and len(named) <= 1:
             why = "region World: places outside the configured regions"
         return Placement(gz.WORLD, countries, None, (f"{why}: {evidence}",))
-    main = next((c for c in countries if regions.get(c) == best and c in gz.COUNTRY_NAMES), None)
+    main = next((c for c in countries if regions.get(c) == best), None)
     kicker = gz.COUNTRY_NAMES[main] if main and main != "EU" else None
     return Placement(best, countries, kicker, (f"region {best}: {evidence}",))
 
@@ -199,7 +212,9 @@ def place(
 def _evidence(mentions: Sequence[Mention], hints: Sequence[str]) -> str:
     seen: list[str] = []
     for m in mentions:
-        item = f"'{m.text}' ({m.field}) → {m.code}"
+        if m.code == "-":
+            continue
+        item = f"'{m.text}' ({m.field}) → {m.code.lstrip('@')}"
         if item not in seen:
             seen.append(item)
     seen += [f"URL section → {h}" for h in hints]
@@ -238,21 +253,21 @@ SECTION_TOPICS: dict[str, str] = {
 TOPIC_WORDS: dict[str, tuple[str, ...]] = {
     "Sports": (
         "football", "soccer", "match", "league", "cup", "olympic", "olympics", "tennis",
-        "cricket", "rugby", "golf", "goal", "goals", "striker", "midfielder", "coach",
+        "cricket", "rugby", "golf", "goal", "goals", "midfielder", "coach",
         "championship", "champions", "tournament", "nba", "nfl", "mlb", "nhl", "afl", "nrl",
         "grand prix", "formula one", "f1", "wimbledon", "world cup", "euro 2016", "euro 2024",
         "fifa", "uefa", "premier league", "bundesliga", "la liga", "serie a", "medal",
         "athlete", "athletes", "sprinter", "marathon", "boxing", "boxer", "ufc", "wrestling",
         "cyclist", "cycling", "tour de france", "quarterback", "playoffs", "playoff", "season",
         "stadium", "fans", "squad", "batsman", "wicket", "test match", "innings", "semifinal",
-        "semi-final", "final", "qualifier", "draw", "victory", "defeat", "beat", "win",
-        "title", "captain", "manager", "transfer", "club", "team", "player", "players",
+        "semi-final", "final", "qualifier",
+        "captain", "transfer", "club", "team", "player", "players",
         "us open", "super bowl", "grand slam", "racing", "horse racing", "nascar", "basketball",
         "baseball", "hockey", "netball", "paralympic", "paralympics", "kickoff", "scored",
     ),
     "Business": (
         "economy", "economic", "economies", "market", "markets", "stocks", "stock", "shares",
-        "investors", "investor", "bank", "banks", "banking", "inflation", "interest rates",
+        "investors", "investor", "banks", "banking", "inflation", "interest rates",
         "interest rate", "gdp", "recession", "company", "companies", "firm", "firms", "ceo",
         "chief executive", "profit", "profits", "revenue", "sales", "earnings", "trade",
         "tariff", "tariffs", "exports", "imports", "jobs", "unemployment", "jobless",
@@ -260,8 +275,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "airline", "airlines", "retail", "retailer", "bankruptcy", "merger", "acquisition",
         "startup", "industry", "manufacturing", "currency", "dollar", "euro", "yen", "bonds",
         "wall street", "dow", "nasdaq", "ftse", "dax", "imf", "world bank", "central bank",
-        "budget", "debt", "tax", "taxes", "wages", "workers", "strike", "layoffs", "boeing",
-        "tesla", "apple", "amazon", "google", "microsoft", "meta", "investment", "housing",
+        "budget", "debt", "tax", "taxes", "wages", "layoffs", "boeing", "investment", "housing",
         "mortgage", "property", "real estate", "crypto", "bitcoin", "stimulus", "finance",
     ),
     "Science & Technology": (
@@ -273,8 +287,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "semiconductor", "semiconductors", "5g", "huawei", "tiktok", "facebook", "twitter",
         "social media", "youtube", "spacex", "physics", "fossil", "fossils", "dinosaur",
         "archaeologists", "species", "genome", "dna", "quantum", "computer", "computing",
-        "openai", "nvidia", "digital", "messenger", "platform", "algorithm", "drone", "drones",
-    ),
+        "openai", "nvidia", "apple", "google", "microsoft", "meta", "tesla", "digital", "messenger", "platform", "algorithm",     ),
     "Environment": (
         "climate", "climate change", "global warming", "emissions", "carbon", "co2",
         "environment", "environmental", "pollution", "flood", "floods", "flooding", "wildfire",
@@ -285,14 +298,14 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "wildlife", "biodiversity", "forest", "forests", "deforestation", "renewable",
         "renewables", "solar", "wind power", "coal", "fossil fuels", "plastic", "recycling",
         "endangered", "conservation", "extinction", "animals", "whale", "whales", "sharks",
-        "coral", "reef", "green energy", "net zero", "cop26", "cop30", "blaze", "fire",
-    ),
+        "coral", "reef", "green energy", "net zero", "cop26", "cop30", "floods",
+        "flash floods", "pesticides",     ),
     "Health": (
         "health", "coronavirus", "covid", "covid-19", "virus", "pandemic", "vaccine",
         "vaccines", "vaccination", "hospital", "hospitals", "doctors", "doctor", "nurses",
         "patients", "patient", "disease", "diseases", "cancer", "infections", "infection",
-        "cases", "outbreak", "epidemic", "who", "medical", "medicine", "drug", "drugs",
-        "treatment", "mental health", "nhs", "ebola", "malaria", "cholera", "measles",
+        "cases", "outbreak", "epidemic", "medical", "medicine", "drug", "drugs",
+        "treatment", "mental health", "nhs", "ebola", "fatty", "malaria", "cholera", "measles",
         "mpox", "polio", "hiv", "aids", "lockdown", "quarantine", "masks", "mask", "tested",
         "testing", "symptoms", "deaths", "death toll", "healthcare", "obesity", "diabetes",
         "dementia", "surgery", "pharmaceutical", "abortion", "contact tracing", "clinic",
@@ -305,8 +318,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "novel", "author", "writer", "poet", "poetry", "theatre", "theater", "opera",
         "ballet", "dance", "fashion", "designer", "celebrity", "star", "oscar", "oscars",
         "emmy", "emmys", "grammy", "grammys", "netflix", "hollywood", "bollywood", "tv",
-        "television", "series", "show", "documentary", "royal", "queen", "prince",
-        "princess", "wedding", "heritage", "unesco", "culture", "cultural", "religion",
+        "television", "series", "show", "documentary", "wedding", "heritage", "unesco", "culture", "cultural", "religion",
         "church", "pope", "food", "restaurant", "chef", "travel", "tourism", "tourists",
         "comedy", "comedian", "podcast", "photography", "photos", "architecture", "language",
     ),
@@ -325,6 +337,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "rebels", "militants", "terror", "terrorism", "shooting", "murder", "crime",
         "democrat", "republican", "trump", "biden", "putin", "mayor", "governor", "spy",
         "nuclear", "defence", "defense", "weapons", "security", "hostages", "hostage",
+        "hunger strike", "hunger striker", "drug traffickers", "drug trafficking", "drug cartel",
+        "west bank",
     ),
 }
 
@@ -357,8 +371,8 @@ def _section_topics(url: str | None, categories: Iterable[str]) -> list[tuple[st
                 break
     for cat in categories:
         low = cat.strip().lower()
-        for key in (low, *re.split(r"[/\s,&-]+", low)):
-            topic = SECTION_TOPICS.get(key) or _TOPIC_LOOKUP.get(key)
+        for key in (low, *re.split(r"[/\s,&()-]+", low)):
+            topic = SECTION_TOPICS.get(key) or (_TOPIC_LOOKUP.get(key) if key == low else None)
             if topic:
                 out.append((topic, f"category '{cat}'"))
                 break

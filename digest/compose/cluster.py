@@ -16,6 +16,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from digest.compose.classify import find_mentions
 from digest.compose.text import teaser_text, terms
 from digest.types import Entry
 
@@ -24,8 +25,13 @@ Vector = dict[str, float]
 WINDOW = dt.timedelta(hours=36)  # two tellings of one event are this close in time
 MAX_DF_SHARE = 0.05
 MIN_DF_CAP = 30  # in small batches a term is only dropped above this many entries
+TITLE_WEIGHT = 2.0
 TEASER_TERMS = 60  # the start of a long teaser is what describes the event
-CENTROID_FACTOR = 0.7  # groups merge only if their centroids are this close (x threshold)
+COUNTRY_WEIGHT = 0.75  # a country token counts half a word: shared places alone do not merge
+CENTROID_FACTOR = 0.7
+# One outlet writes several pieces about one topic (analysis, explainer, live blog); two
+# items of one feed must be this much closer (x threshold) to count as one story.
+SAME_FEED_FACTOR = 1.15  # groups merge only if their centroids are this close (x threshold)
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,12 +46,22 @@ def when(entry: Entry) -> dt.datetime:
 
 
 def term_counts(entry: Entry) -> dict[str, float]:
+    """Title terms count double; a place, demonym or leader also adds its country
+    ("Serbs", "Belgrade" and "Serbia" all add ``@RS``)."""
     counts: dict[str, float] = {}
-    for t in terms(entry.title):
-        counts[t] = counts.get(t, 0.0) + 2.0
-    for t in terms(teaser_text(entry))[:TEASER_TERMS]:
-        counts[t] = counts.get(t, 0.0) + 1.0
+    teaser = teaser_text(entry)
+    for text, w, limit in ((entry.title, TITLE_WEIGHT, 10**6), (teaser, 1.0, TEASER_TERMS)):
+        for t in terms(text)[:limit]:
+            counts[t] = counts.get(t, 0.0) + w
+        for m in find_mentions(text, "title"):
+            if m.position < limit and COUNTRY_WEIGHT > 0:
+                t = f"@{m.code}"
+                counts[t] = counts.get(t, 0.0) + w * COUNTRY_WEIGHT
     return counts
+
+
+def _tf(count: float) -> float:
+    return 1.0 + math.log(count) if count >= 1.0 else count
 
 
 def vectors(entries: Sequence[Entry]) -> list[Vector]:
@@ -58,8 +74,7 @@ def vectors(entries: Sequence[Entry]) -> list[Vector]:
     n = len(entries)
     out: list[Vector] = []
     for c in counts:
-        v = {t: (1.0 + math.log(tf)) * (math.log((1 + n) / (1 + df[t])) + 1.0)
-             for t, tf in c.items()}
+        v = {t: _tf(tf) * (math.log((1 + n) / (1 + df[t])) + 1.0) for t, tf in c.items()}
         norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
         out.append({t: x / norm for t, x in v.items()})
     return out
@@ -76,6 +91,7 @@ def similar_pairs(
         for t, x in v.items():
             postings.setdefault(t, []).append((i, x))
     times = [when(e) for e in entries]
+    feed = [e.feed_url for e in entries]
     pairs: list[Pair] = []
     for i, v in enumerate(vecs):
         acc: dict[int, float] = {}
@@ -90,7 +106,8 @@ def similar_pairs(
             if partial < threshold * 0.5:
                 continue
             sim = _cosine(v, vecs[j])
-            if sim >= threshold and abs(times[i] - times[j]) <= WINDOW:
+            need = threshold * (SAME_FEED_FACTOR if feed[i] == feed[j] else 1.0)
+            if sim >= need and abs(times[i] - times[j]) <= WINDOW:
                 pairs.append(Pair(i, j, sim))
     pairs.sort(key=lambda p: (-p.similarity, p.i, p.j))
     return pairs

@@ -272,6 +272,28 @@ PEOPLE: dict[str, str] = {
     "Andrews": "", "Dan Andrews": "AU", "Berejiklian": "AU", "Palaszczuk": "AU",
 }
 
+# Names of whole regions ("@" + region), and names that contain a country word but are no
+# country ("Indian Ocean" is not India): "-" means "consume these words, count nothing".
+REGION_NAMES: dict[str, str] = {
+    "Middle East": "@Middle East", "Mideast": "@Middle East", "Gulf states": "@Middle East",
+    "Europe": "@Europe", "Balkans": "@Europe", "Western Balkans": "@Europe",
+    "Baltic states": "@Europe", "Caucasus": "@Europe", "Scandinavia": "@Europe",
+    "Latin America": "@Americas", "South America": "@Americas",
+    "Central America": "@Americas", "Caribbean": "@Americas", "North America": "@Americas",
+    "Africa": "@Africa", "Sahel": "@Africa", "Horn of Africa": "@Africa",
+    "West Africa": "@Africa", "East Africa": "@Africa", "Southern Africa": "@Africa",
+    "Asia": "@Asia", "South Asia": "@Asia", "Southeast Asia": "@Asia",
+    "South East Asia": "@Asia", "Central Asia": "@Asia", "East Asia": "@Asia",
+    "Pacific Islands": "@Oceania", "Indian Ocean": "-", "Pacific Ocean": "-",
+    "Atlantic": "-", "Arctic": "-", "Antarctic": "-", "Antarctica": "-",
+    "American football": "-", "Native American": "-", "Latin American": "@Americas",
+    "New England": "US", "Dagestan": "RU", "Chechen": "RU", "Svalbard": "NO",
+    "Falklands": "GB", "Falkland Islands": "GB", "Ceuta": "ES", "Melilla": "ES",
+    "N Korea": "KP", "N. Korea": "KP", "S Korea": "KR", "Heathrow": "GB",
+    "Gatwick": "GB", "Saxony-Anhalt": "DE", "Mecklenburg": "DE", "Schleswig-Holstein": "DE",
+    "Lower Saxony": "DE", "Saarland": "DE",
+}
+
 # Sections of outlets' URLs that name a region or country (/world/asia/, /news/uk-…).
 URL_PLACES: dict[str, str] = {
     "world-europe": "Europe", "europe": "Europe", "world-asia": "Asia", "asia": "Asia",
