@@ -292,7 +292,7 @@ def test_gzip_bomb_is_stopped_without_the_memory(feed_server: FeedServer) -> Non
     finally:
         tracemalloc.stop()
     assert result.error == "larger than 1000000 bytes; raise collect.max_bytes"
-    assert peak < 8_000_000
+    assert peak < 16_000_000  # unbounded, it would be 256 MB
 
 
 def test_corrupt_and_unknown_encodings(feed_server: FeedServer) -> None:

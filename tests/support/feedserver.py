@@ -39,6 +39,7 @@ from __future__ import annotations
 import dataclasses
 import email.utils
 import gzip as gzip_module
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -165,6 +166,12 @@ class _Server(ThreadingHTTPServer):
     daemon_threads = True
     request_queue_size = 1024
     owner: FeedServer
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        """A client hanging up early is normal here (caps, timeouts): no traceback."""
+        if isinstance(sys.exc_info()[1], ConnectionError | TimeoutError):
+            return
+        super().handle_error(request, client_address)
 
 
 class FeedServer:
