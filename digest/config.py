@@ -365,6 +365,8 @@ def validate(cfg: Config) -> None:
     parse_clock(cfg.schedule.send_at, "schedule.send_at")
     parse_duration(cfg.schedule.collect_every, "schedule.collect_every")
     parse_duration(cfg.schedule.misfire_grace, "schedule.misfire_grace")
+    from digest.schedule import validate_schedule  # cron, durations, zone: errors name the key
+    validate_schedule(cfg)
 
 
 def parse_clock(text: str, key: str) -> dt.time:
