@@ -4,7 +4,8 @@ Usage: python bench/eval_grouping.py [-v]   (-v lists every disagreement)
 
 The labels (bench/labels/<day>.tsv, written by reading the items) point at items of the
 recorded feed snapshots by (file, link or guid); the snapshots themselves are third-party
-text and stay outside the repository. They live in shared/feeds (``DIGEST_FEEDS_DIR`` overrides the path). Each
+text and stay outside the repository. They live in shared/feeds (``DIGEST_FEEDS_DIR``
+overrides the path). Each
 ``<day>/<outlet>.xml`` becomes one Feed named after the outlet file. Parsing goes through
 the collect stage's ``parse_feed`` when it exists, else feedparser directly.
 """
@@ -131,7 +132,7 @@ TUNED = ("2026-09-10-dw-aljazeera-bbc-nyt",)
 # Pairs are judged only between items published at most this far apart: an edition covers
 # about a day, and the merge itself is time-windowed (digest.compose.cluster.WINDOW).
 PAIR_WINDOW = dt.timedelta(hours=36)
-HELD_OUT = ("2020-09-02-outlets", "2016-06-14-guardian-aljazeera-hindu")
+HELD_OUT = ("2020-09-02-outlets",)
 
 
 @dataclass(frozen=True)
@@ -231,7 +232,9 @@ def evaluate_day(day_dir: Path, labels: list[Label]) -> Tally:
         t.pairs_ok += same_true and same_pred
         if same_true != same_pred:
             kind = "missed pair" if same_true else "wrong pair"
-            t.misses.append(f"{kind}: {a.story or '-'}/{b.story or '-'} {a.ref[-60:]} ~ {b.ref[-60:]}")
+            t.misses.append(
+                f"{kind}: {a.story or '-'}/{b.story or '-'} {a.ref[-60:]} ~ {b.ref[-60:]}"
+            )
     return t
 
 

@@ -22,7 +22,9 @@ KNOWN_TOPICS: tuple[str, ...] = (
 )
 
 # kind → how much one mention counts
-_KIND_WEIGHT = {"region": 0.8, "name": 1.0, "place": 1.0, "demonym": 0.7, "institution": 0.8, "person": 0.6}
+_KIND_WEIGHT = {
+    "region": 0.8, "name": 1.0, "place": 1.0, "demonym": 0.7, "institution": 0.8, "person": 0.6,
+}
 # less evidence than this (one place named once in the teaser) leaves a story in World
 MIN_EVIDENCE = 1.0
 # field → how much a mention there counts
@@ -287,7 +289,9 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "semiconductor", "semiconductors", "5g", "huawei", "tiktok", "facebook", "twitter",
         "social media", "youtube", "spacex", "physics", "fossil", "fossils", "dinosaur",
         "archaeologists", "species", "genome", "dna", "quantum", "computer", "computing",
-        "openai", "nvidia", "apple", "google", "microsoft", "meta", "tesla", "digital", "messenger", "platform", "algorithm",     ),
+        "openai", "nvidia", "apple", "google", "microsoft", "meta", "tesla", "digital",
+        "messenger", "platform", "algorithm",
+    ),
     "Environment": (
         "climate", "climate change", "global warming", "emissions", "carbon", "co2",
         "environment", "environmental", "pollution", "flood", "floods", "flooding", "wildfire",
@@ -318,7 +322,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "novel", "author", "writer", "poet", "poetry", "theatre", "theater", "opera",
         "ballet", "dance", "fashion", "designer", "celebrity", "star", "oscar", "oscars",
         "emmy", "emmys", "grammy", "grammys", "netflix", "hollywood", "bollywood", "tv",
-        "television", "series", "show", "documentary", "wedding", "heritage", "unesco", "culture", "cultural", "religion",
+        "television", "series", "show", "documentary", "wedding", "heritage", "unesco",
+        "culture", "cultural", "religion",
         "church", "pope", "food", "restaurant", "chef", "travel", "tourism", "tourists",
         "comedy", "comedian", "podcast", "photography", "photos", "architecture", "language",
     ),
