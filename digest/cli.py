@@ -400,3 +400,4 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
 
 
+from digest import cli_schedule  # noqa: E402,F401  (registers serve, schedule)
