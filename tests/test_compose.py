@@ -1,0 +1,325 @@
+"""Grouping the way an editor would: same story merged, region and topic from the story."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+import pytest
+
+from digest.compose import compose_edition, group_by_feed, validate_edition_config
+from digest.compose.classify import classify_topic, country_regions, place
+from digest.config import EditionConfig, parse_config
+from digest.errors import ConfigError
+from digest.types import Edition, Entry, Feed
+
+NOW = dt.datetime(2026, 9, 10, 18, 30, tzinfo=dt.UTC)
+DW = Feed("https://dw.example/rss", "DW", "DW", priority=1)
+BBC = Feed("https://bbc.example/rss", "BBC", "BBC", priority=2)
+AJ = Feed("https://aj.example/rss", "Al Jazeera", "Al Jazeera", priority=1)
+NYT = Feed("https://nyt.example/rss", "NYT", "NYT", priority=1)
+FEEDS = (DW, BBC, AJ, NYT)
+
+
+def entry(
+    feed: Feed,
+    title: str,
+    teaser: str = "",
+    *,
+    hours_ago: float = 2.0,
+    url: str | None = None,
+    categories: tuple[str, ...] = (),
+    key: str | None = None,
+    published: bool = True,
+) -> Entry:
+    when = NOW - dt.timedelta(hours=hours_ago)
+    return Entry(
+        feed_url=feed.url,
+        key=key or f"{feed.name}:{title}",
+        title=title,
+        url=url or f"{feed.url.removesuffix('/rss')}/{abs(hash(title)) % 10**8}",
+        summary_html=f"<p>{teaser}</p>",
+        teaser=teaser,
+        published=when if published else None,
+        first_seen_at=when,
+        categories=categories,
+    )
+
+
+def build(entries: list[Entry], **cfg: object) -> Edition:
+    config = EditionConfig(**{"group_by": "region", **cfg})  # type: ignore[arg-type]
+    return compose_edition(
+        entries, FEEDS, config, newsletter="Evening", date=NOW.date(), now=NOW,
+        window_start=NOW - dt.timedelta(days=1), window_end=NOW,
+    )
+
+
+FERRY = [
+    entry(AJ, "Five dead, dozens missing in Philippines ferry fire",
+          "Coastguard says the ferry had 134 listed passengers and crew when it sank off "
+          "the coast of Palawan.", hours_ago=3),
+    entry(BBC, "Five dead and 86 missing as fire breaks out on Philippines ferry",
+          "The fire broke out as the vessel neared the tourist hotspot of Coron in Palawan; "
+          "the coastguard is searching for the missing passengers.", hours_ago=2),
+    entry(NYT, "At Least 5 Dead, More Than 80 Missing After Ferry Fire in the Philippines",
+          "The ferry was sailing from Manila to Coron, a popular tourist destination, when "
+          "a fire broke out aboard the vessel.", hours_ago=1),
+]
+
+
+# ------------------------------------------------------------------ one story, many outlets
+
+
+def test_the_same_event_told_by_three_outlets_becomes_one_story() -> None:
+    edition = build(FERRY)
+    assert len(edition.stories) == 1
+    story = edition.stories[0]
+    assert {s.name for s in story.also} | {story.source} == {"Al Jazeera", "BBC", "NYT"}
+    assert story.source not in {s.name for s in story.also}
+    assert all(s.url and s.title for s in story.also)
+
+
+def test_priority_decides_the_headline() -> None:
+    story = build(FERRY).stories[0]
+    assert story.source == "BBC"  # priority 2 beats the fuller teasers of priority 1
+    assert story.title == FERRY[1].title
+    assert story.teaser == FERRY[1].teaser
+    swapped = [dataclasses.replace(e, feed_url=AJ.url) if e.feed_url == BBC.url else e
+               for e in FERRY]
+    only_equal = build(swapped).stories[0]
+    # among equal priorities the fullest teaser wins
+    assert only_equal.teaser == max((e.teaser for e in FERRY), key=len)
+
+
+def test_two_different_events_in_one_country_stay_apart() -> None:
+    edition = build([
+        FERRY[0],
+        entry(DW, "Philippines lawmaker charged with taking kickbacks on flood control",
+              "A cousin of President Marcos was charged with plundering public funds meant "
+              "for flood control projects in the Philippines.", hours_ago=4),
+    ])
+    assert len(edition.stories) == 2
+    assert {s.region for s in edition.stories} == {"Asia"}
+
+
+def test_the_same_words_a_week_apart_are_not_merged() -> None:
+    old = dataclasses.replace(
+        FERRY[1], first_seen_at=NOW - dt.timedelta(days=7), published=NOW - dt.timedelta(days=7)
+    )
+    assert len(build([FERRY[0], old]).stories) == 2
+
+
+def test_a_feed_repeating_its_own_item_is_merged() -> None:
+    article = entry(DW, "Philippines: Several killed, dozens missing after fire on ferry",
+                    "Footage released by the coast guard showed the ferry engulfed in flames "
+                    "near Palawan; 134 passengers were listed.", hours_ago=2)
+    live = entry(DW, "Philippines: Several killed, dozens missing after fire on ferry — live",
+                 "Footage released by the coast guard showed the ferry engulfed in flames "
+                 "near Palawan; 134 passengers were listed on the manifest.", hours_ago=1)
+    sections = group_by_feed([article, live], {f.url: f for f in FEEDS}, EditionConfig(),
+                             now=NOW)
+    assert [s.name for s in sections] == ["DW"]
+    (story,) = sections[0].stories
+    assert story.also == ()  # the same outlet is not listed as another outlet
+    assert "same story: 2 items from 1 outlet(s)" in story.reasons
+
+
+def test_group_by_feed_shows_a_merged_story_under_the_best_sources_feed() -> None:
+    sections = group_by_feed(FERRY, {f.url: f for f in FEEDS}, EditionConfig(), now=NOW)
+    assert [s.name for s in sections] == ["BBC"]
+    assert len(sections[0].stories) == 1
+
+
+# ------------------------------------------------------------------------------ regions
+
+
+def test_serbia_goes_to_europe_with_its_kicker_and_the_reason_naming_the_word() -> None:
+    story = build([entry(NYT, "Serbia gets Russian S-400 air defence system",
+                         "The delivery deepens military ties between Belgrade and Moscow.")]
+                  ).stories[0]
+    assert story.region == "Europe"
+    assert story.kicker == "Serbia"
+    assert story.countries[0] == "RS"
+    assert "RU" in story.countries
+    assert any("'Serbia' (title)" in r and r.startswith("region Europe") for r in story.reasons)
+
+
+def test_an_institution_places_a_story_in_germany() -> None:
+    story = build([entry(BBC, "Bundestag votes to extend army mission",
+                         "Lawmakers approved the deployment by a large majority.")]).stories[0]
+    assert story.region == "Germany"
+    assert story.kicker == "Germany"
+    assert any("Bundestag" in r for r in story.reasons)
+
+
+def test_a_story_naming_three_regions_goes_to_world() -> None:
+    story = build([entry(AJ, "Brazil, Japan and Kenya sign climate finance pact",
+                         "Ministers from the three countries met at the summit.")]).stories[0]
+    assert story.region == "World"
+    assert story.kicker is None
+    assert any("3 regions" in r for r in story.reasons)
+
+
+def test_a_story_naming_no_place_goes_to_world() -> None:
+    story = build([entry(AJ, "Scientists find new immune cells",
+                         "The cells defend the brain.")]).stories[0]
+    assert story.region == "World"
+    assert story.reasons[0] == "region World: no place named"
+
+
+def test_a_configured_region_takes_a_country_from_its_default_region() -> None:
+    regions = country_regions({"Asia": ("TR", "CN")})
+    assert regions["TR"] == "Asia"
+    assert "JP" not in regions  # no longer in Asia, and listed nowhere else: World
+    assert regions["FR"] == "Europe"
+    placed = place("Erdogan meets ministers in Ankara", "", (), None, regions)
+    assert placed.region == "Asia" and placed.kicker == "Turkey"
+
+
+def test_url_sections_count_as_evidence() -> None:
+    placed = place("Markets fall", "", (), "https://bbc.example/news/world-asia-123",
+                   country_regions({}))
+    assert placed.region == "Asia"
+
+
+def test_lower_case_words_are_not_places() -> None:
+    placed = place("How to roast a turkey for the holidays", "", (), None, country_regions({}))
+    assert placed.region == "World"
+
+
+# ------------------------------------------------------------------------------- topics
+
+
+def test_topic_from_a_sport_url() -> None:
+    topic = classify_topic("Hawks heading down the highway with confidence", "", (),
+                           "https://smh.example/sport/afl/hawks-heading-down", ())
+    assert topic.topic == "Sports"
+    assert "URL section /sport/" in topic.reasons[0]
+
+
+def test_topic_from_a_category_and_from_words() -> None:
+    assert classify_topic("Anything", "", ("Business",), None, ()).topic == "Business"
+    assert classify_topic("Covid vaccine trial shows promise", "", (), None, ()).topic == "Health"
+
+
+def test_topic_falls_back_to_the_first_configured_topic() -> None:
+    got = classify_topic("A quiet day", "", (), None, ("Culture", "Sports"))
+    assert got.topic == "Culture"
+    assert "nothing else matched" in got.reasons[0]
+
+
+def test_group_by_topic_uses_the_configured_topics() -> None:
+    edition = build(
+        [entry(BBC, "Bayern win the cup final", "The football club beat Leipzig.",
+               url="https://bbc.example/sport/football/1")],
+        group_by="topic", topics=("Sports", "Politics"),
+    )
+    assert [s.name for s in edition.sections] == ["Sports"]
+    assert edition.stories[0].topic == "Sports"
+
+
+# ------------------------------------------------------------------------------ ranking
+
+
+_SUBJECTS = [
+    ("Harvest festival draws record crowds", "Farmers celebrated grapes and cider."),
+    ("Bridge closed after barge collision", "Engineers inspect damaged pillars."),
+    ("Orchestra unveils new conductor", "The violinist will lead rehearsals."),
+    ("Railway strike halts commuter trains", "Unions demand higher wages."),
+    ("Museum returns looted bronzes", "Curators signed the restitution deal."),
+    ("Mayor wins local election", "Turnout rose among young voters."),
+    ("Hospital opens cancer ward", "Oncologists welcomed the equipment."),
+    ("Airport expands runway", "Airlines expect more cargo flights."),
+]
+
+
+def _singles(n: int, feed: Feed, place_name: str, start: int = 0) -> list[Entry]:
+    """``n`` unrelated one-outlet stories (subjects ``start`` … ``start + n - 1``)."""
+    return [entry(feed, f"{place_name}: {title}", f"{teaser} {place_name} reports.",
+                  hours_ago=1 + i) for i, (title, teaser) in enumerate(_SUBJECTS[start:start + n])]
+
+
+def test_max_per_section_and_max_items_are_honoured() -> None:
+    entries = _singles(5, DW, "France") + _singles(3, DW, "Japan", start=5)
+    edition = build(entries, max_per_section=3, max_items=5)
+    assert all(len(sec.stories) <= 3 for sec in edition.sections)
+    assert len(edition.stories) == 5
+
+
+def test_the_top_story_is_the_one_told_by_most_outlets() -> None:
+    entries = _singles(4, DW, "France") + FERRY
+    edition = build(entries)
+    assert edition.top is not None
+    assert edition.top.title == FERRY[1].title
+    assert edition.sections[0].name == "Asia"  # its section leads, though Europe comes first
+    assert edition.top.weight == max(s.weight for s in edition.stories)
+    europe = next(sec for sec in edition.sections if sec.name == "Europe")
+    weights = [s.weight for s in europe.stories]
+    assert weights == sorted(weights, reverse=True)
+
+
+def test_configured_section_order_is_kept_after_the_lead_section() -> None:
+    entries = _singles(1, DW, "France") + _singles(1, DW, "Brazil", start=1) + FERRY
+    edition = build(entries, sections=("Americas", "Europe", "Asia", "World"))
+    assert [s.name for s in edition.sections] == ["Asia", "Americas", "Europe"]
+
+
+# ---------------------------------------------------------------------------- bad input
+
+
+def test_bad_entries_group_without_error() -> None:
+    entries = [
+        entry(DW, "", "", key="empty"),
+        entry(DW, "", "<b>only</b> <i>html</i>", key="html"),
+        entry(BBC, "萨达姆之墓在反“伊斯兰国”战事中被毁", "中文摘要", key="zh"),
+        entry(AJ, "Long teaser", "word " * 50_000, key="huge"),
+        entry(NYT, "No date at all", "Undated item.", published=False),
+    ]
+    edition = build(entries)
+    assert len(edition.stories) == 5
+    assert all(s.region and s.topic for s in edition.stories)
+    assert all(s.title for s in edition.stories)
+
+
+def test_entries_of_unknown_feeds_are_left_out() -> None:
+    stray = dataclasses.replace(FERRY[0], feed_url="https://gone.example/rss")
+    assert build([stray]).stories == ()
+
+
+def test_nothing_to_group_gives_an_empty_edition() -> None:
+    assert build([]).sections == ()
+
+
+# --------------------------------------------------------------------------- config errors
+
+
+def test_unknown_region_in_config_is_a_config_error_naming_the_key() -> None:
+    with pytest.raises(ConfigError) as err:
+        validate_edition_config(EditionConfig(regions={"Europa": ("RS",)}))
+    assert str(err.value).startswith("edition.regions.Europa: unknown region 'Europa'")
+    assert err.value.key == "edition.regions.Europa"
+
+
+def test_unknown_country_code_is_a_config_error() -> None:
+    with pytest.raises(ConfigError, match=r"edition.regions.Europe: unknown country code 'XX'"):
+        validate_edition_config(EditionConfig(regions={"Europe": ("RS", "XX")}))
+
+
+def test_unknown_topic_is_a_config_error_listing_the_known_ones() -> None:
+    with pytest.raises(ConfigError) as err:
+        validate_edition_config(EditionConfig(topics=("Sport",)))
+    assert str(err.value).startswith("edition.topics: unknown topic 'Sport' (known: Politics,")
+
+
+def test_sections_must_name_regions_when_grouping_by_region() -> None:
+    with pytest.raises(ConfigError, match=r"edition\.sections: unknown region 'Europa'"):
+        validate_edition_config(EditionConfig(group_by="region", sections=("Europa",)))
+    validate_edition_config(EditionConfig(group_by="feed", sections=("Anything",)))
+
+
+def test_the_config_loader_runs_the_checks() -> None:
+    with pytest.raises(ConfigError, match=r"edition\.regions\.Europa"):
+        parse_config({"edition": {"regions": {"Europa": ["RS"]}}}, env={})
+    cfg = parse_config({"edition": {"group_by": "region", "regions": {"Europe": ["RS", "FR"]}}},
+                       env={})
+    assert cfg.edition.regions["Europe"] == ("RS", "FR")
