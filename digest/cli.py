@@ -16,12 +16,12 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
-from email_validator import EmailNotValidError, validate_email
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from digest import __version__, pipeline
+from digest.addresses import normalise_email
 from digest.codec import edition_to_dict
 from digest.config import Config, load_config
 from digest.errors import ConfigError, DigestError, InvalidInput
@@ -236,8 +236,23 @@ def _quiet(cfg: Config, store: Store, edition: Edition) -> bool:
 
 
 @app.command()
-def send(as_json: JsonOpt = False) -> None:
+def send(
+    as_json: JsonOpt = False,
+    test: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--test", metavar="ADDR",
+            help="Only send a [TEST] copy to these addresses (repeat --test, or separate "
+            "with commas); nothing is recorded in the delivery ledger.",
+        ),
+    ] = None,
+) -> None:
     """Send tonight's edition to every active subscriber not served yet."""
+    if test:
+        from digest.cli_preview import send_test_command
+
+        send_test_command(test, as_json)
+        return
     with _open() as (cfg, store):
         built = pipeline.build_edition(cfg, store, now=pipeline.utcnow())
         if _quiet(cfg, store, built.edition):
@@ -275,14 +290,6 @@ def run(as_json: JsonOpt = False) -> None:
 
 
 # ---- subscribers -----------------------------------------------------------------------------
-
-
-def normalise_email(address: str) -> str:
-    try:
-        result = validate_email(address, check_deliverability=False, allow_smtputf8=False)
-    except EmailNotValidError as e:
-        raise InvalidInput(f"{address!r} is not a usable email address: {e}") from None
-    return str(result.ascii_email or result.normalized).lower()
 
 
 @subscribers_app.command("add")
@@ -401,3 +408,5 @@ def main(argv: list[str] | None = None) -> None:
 
 
 from digest import cli_schedule  # noqa: E402,F401  (registers serve, schedule)
+
+__import__("digest.cli_preview")  # registers `digest preview` (a call: isort leaves it be)
