@@ -12,7 +12,7 @@ import binascii
 import datetime as dt
 import hashlib
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
 
@@ -44,9 +44,33 @@ def domain_of(address: str) -> str:
     return parseaddr(address)[1].rpartition("@")[2] or "localhost"
 
 
-def _qp(text: str) -> bytes:
-    data = CRLF.join(text.splitlines()).encode("utf-8") + b"\r\n"
-    return binascii.b2a_qp(data, istext=True)
+def _qp_line(line: str) -> bytes:
+    # With a CRLF present, b2a_qp writes its soft line breaks as "=\r\n" too.
+    return binascii.b2a_qp(line.encode("utf-8") + b"\r\n", istext=True)[:-2]
+
+
+class _EncodedBody:
+    """A part's quoted-printable lines, encoded once; only lines with a placeholder are
+    encoded again per subscriber (quoted-printable works line by line)."""
+
+    def __init__(self, text: str) -> None:
+        self.lines: list[bytes | str] = [
+            line if MARK in line else _qp_line(line) for line in text.splitlines()
+        ]
+
+    def fill(self, values: dict[str, str]) -> bytes:
+        out: list[bytes] = []
+        for line in self.lines:
+            if isinstance(line, str):
+                for placeholder, value in values.items():
+                    line = line.replace(placeholder, value)
+                line = _qp_line(line)
+            out.append(line)
+        out.append(b"")
+        return b"\r\n".join(out)
+
+
+MARK = "%%"  # every placeholder starts with it
 
 
 @dataclass(frozen=True)
@@ -68,13 +92,15 @@ class PreparedMessage:
     boundary: str
     text: str  # with placeholders
     html: str  # with placeholders
-    html_escape: bool = True
+    _text: _EncodedBody = field(init=False, repr=False, compare=False)
+    _html: _EncodedBody = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_text", _EncodedBody(self.text))
+        object.__setattr__(self, "_html", _EncodedBody(self.html))
 
     def fill(self, who: Personal) -> bytes:
-        text, html = self.text, self.html
-        for placeholder, value in who.values.items():
-            text = text.replace(placeholder, value)
-            html = html.replace(placeholder, _html_attr(value) if self.html_escape else value)
+        html_values = {k: _html_attr(v) for k, v in who.values.items()}
         unsubscribe = f"<{who.unsubscribe_url}>"
         if who.unsubscribe_mailto:
             unsubscribe += f",{CRLF} <{who.unsubscribe_mailto}>"
@@ -92,10 +118,10 @@ class PreparedMessage:
                 (self.head + head + CRLF).encode("ascii"),
                 f"--{b}{CRLF}".encode(),
                 (part % "plain").encode(),
-                _qp(text),
+                self._text.fill(who.values),
                 f"--{b}{CRLF}".encode(),
                 (part % "html").encode(),
-                _qp(html),
+                self._html.fill(html_values),
                 f"--{b}--{CRLF}".encode(),
             )
         )
