@@ -86,6 +86,11 @@ def _build_lookup() -> dict[str, tuple[str, str, str]]:
 
 
 LOOKUP = _build_lookup()
+# first word of a phrase → the longest phrase starting with it (most words start none)
+_FIRST: dict[str, int] = {}
+for _key in LOOKUP:
+    _head, _, _ = _key.partition(" ")
+    _FIRST[_head] = max(_FIRST.get(_head, 0), _key.count(" ") + 1)
 
 
 def _case_ok(found: Sequence[str], written: str, field: str) -> bool:
@@ -104,7 +109,8 @@ def find_mentions(text: str, field: str, start: int = 0) -> list[Mention]:
     out: list[Mention] = []
     i = 0
     while i < len(toks):
-        for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
+        longest = _FIRST.get(lows[i], 0)
+        for n in range(min(longest, _MAX_PHRASE, len(toks) - i), 0, -1):
             hit = LOOKUP.get(" ".join(lows[i : i + n]))
             if hit and _case_ok(toks[i : i + n], hit[2], field):
                 out.append(Mention(hit[0], " ".join(toks[i : i + n]), hit[1], field, start + i))

@@ -48,6 +48,8 @@ def teaser_text(entry: Entry) -> str:
 
 
 def normalise(text: str) -> str:
+    if "." not in text:
+        return text
     for pattern, repl in _ABBREV:
         text = pattern.sub(repl, text)
     return text

@@ -1,0 +1,90 @@
+"""Time grouping (merge + region + topic + rank) of 2,000 entries; goal: under 1 s.
+
+Usage: python bench/bench_grouping.py [N] [RUNS]
+
+The entries are the English items of the recorded snapshots (shared/feeds, see
+eval_grouping.py), all dates moved into one day so that the time window does not thin out
+the candidate pairs, repeated with variations when there are fewer than N. Prints the
+median of several runs.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from eval_grouping import feeds_dir, load_day
+
+from digest.compose import compose_edition
+from digest.config import EditionConfig
+from digest.types import Entry, Feed
+
+NOW = dt.datetime(2026, 9, 10, 18, 30, tzinfo=dt.UTC)
+ENGLISH_DAYS = (
+    "2026-09-10-dw-aljazeera-bbc-nyt",
+    "2020-06-10-outlets",
+    "2020-09-02-outlets",
+    "2016-06-14-guardian-aljazeera-hindu",
+)
+
+
+def corpus(n: int) -> tuple[list[Feed], list[Entry]]:
+    root = feeds_dir()
+    if root is None:
+        raise SystemExit(0)
+    feeds: list[Feed] = []
+    items: list[Entry] = []
+    for day in ENGLISH_DAYS:
+        if (root / day).is_dir():
+            f, e = load_day(root / day)
+            feeds += f
+            items += e
+    out: list[Entry] = []
+    i = 0
+    while len(out) < n and items:
+        e = items[i % len(items)]
+        round_ = i // len(items)
+        when = NOW - dt.timedelta(minutes=(i * 7) % (24 * 60))
+        out.append(dataclasses.replace(
+            e,
+            key=f"{e.key}#{round_}",
+            title=e.title if round_ == 0 else f"{e.title} ({round_})",
+            published=when,
+            first_seen_at=when,
+        ))
+        i += 1
+    return feeds, out
+
+
+def main(argv: list[str]) -> int:
+    n = int(argv[0]) if argv else 2000
+    runs = int(argv[1]) if len(argv) > 1 else 7
+    feeds, entries = corpus(n)
+    timings: dict[str, list[float]] = {"region": [], "topic": [], "feed": []}
+    for _ in range(runs):
+        for group_by in timings:
+            cfg = EditionConfig(group_by=group_by, max_items=30, max_per_section=6)
+            start = time.perf_counter()
+            edition = compose_edition(
+                entries, feeds, cfg, newsletter="bench", date=NOW.date(), now=NOW,
+                window_start=NOW - dt.timedelta(days=1), window_end=NOW,
+            )
+            timings[group_by].append(time.perf_counter() - start)
+    print(f"grouping {len(entries)} entries from {len(feeds)} feeds, median of {runs} runs:")
+    for group_by, t in timings.items():
+        med = statistics.median(t)
+        verdict = "ok" if med < 1.0 else "SLOW (goal < 1 s)"
+        print(f"  group_by={group_by:6} {med * 1000:7.1f} ms  (min {min(t) * 1000:.1f}, "
+              f"max {max(t) * 1000:.1f})  {verdict}")
+    print(f"  last edition: {len(edition.stories)} stories in {len(edition.sections)} sections")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
