@@ -56,6 +56,7 @@ def setup_logging(cfg: Config, stream: TextIO | None = None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(cfg.logging.level)
-    # APScheduler logs every job execution at INFO; keep that for DEBUG only.
+    # APScheduler logs every job execution and Alembic every migration check at INFO.
     quiet = logging.DEBUG if cfg.logging.level == "DEBUG" else logging.WARNING
-    logging.getLogger("apscheduler").setLevel(quiet)
+    for name in ("apscheduler", "alembic"):
+        logging.getLogger(name).setLevel(quiet)

@@ -33,7 +33,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 from digest import pipeline
 from digest.config import Config, parse_clock, parse_duration
 from digest.deliver import Transport
-from digest.errors import ConfigError, DigestError, StoreError
+from digest.errors import ConfigError, StoreError
 from digest.store import Store
 
 log = logging.getLogger("digest.schedule")
@@ -291,9 +291,10 @@ class Collector:
                     finished = _wait(self.stop, lambda: results.extend(
                         pipeline.run_collect(self.cfg, self.store, now=self.clock())
                     ))
-                except DigestError as e:
-                    log.error("collect failed: %s", e)
-                    out.append(Result("failed", str(e)))
+                except Exception as e:  # a failed collection never stops the edition
+                    text = str(e).strip().splitlines()[0] if str(e).strip() else ""
+                    log.error("collect failed: %s: %s", type(e).__name__, text)
+                    out.append(Result("failed", f"{type(e).__name__}: {text}"))
                     return False
                 out.append(_collect_result(results) if finished else
                            Result("stopped", "stopped before the feeds were stored"))
