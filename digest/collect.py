@@ -15,6 +15,7 @@ would try to fetch a URL or open a local file.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import datetime as dt
 import hashlib
 import html
@@ -26,7 +27,7 @@ import ssl
 import time
 import xml.sax
 import zlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
@@ -118,16 +119,17 @@ def default_user_agent() -> str:
 
 
 def _client(
-    cfg: CollectConfig, user_agent: str, transport: httpx.AsyncBaseTransport | None
+    cfg: CollectConfig,
+    user_agent: str,
+    transport: httpx.AsyncBaseTransport | None,
+    verify: ssl.SSLContext | bool = True,
 ) -> httpx.AsyncClient:
     return httpx.AsyncClient(
         transport=transport,
+        verify=verify,
         timeout=httpx.Timeout(cfg.timeout, pool=None),  # the semaphore does the queueing
         follow_redirects=True,
         max_redirects=cfg.max_redirects,
-        limits=httpx.Limits(
-            max_connections=cfg.concurrency, max_keepalive_connections=cfg.concurrency
-        ),
         headers={
             "User-Agent": user_agent or default_user_agent(),
             "Accept": ACCEPT,
@@ -610,10 +612,25 @@ def parse_feed(
 
 @dataclass(frozen=True)
 class _Run:
-    client: httpx.AsyncClient
     cfg: CollectConfig
     now: dt.datetime
     gate: asyncio.Semaphore
+    user_agent: str
+    shared: httpx.AsyncClient | None  # the caller's transport, for every feed
+    tls: ssl.SSLContext | None = None
+
+    @contextlib.asynccontextmanager
+    async def client(self) -> AsyncIterator[httpx.AsyncClient]:
+        """A client of its own for each feed, unless the caller gave a transport.
+
+        One pool for all feeds costs httpcore a scan of every connection on each request
+        event: with 200 feeds, 0.5 s more than separate clients (bench/bench_collect.py).
+        """
+        if self.shared is not None:
+            yield self.shared
+            return
+        async with _client(self.cfg, self.user_agent, None, self.tls or True) as client:
+            yield client
 
 
 def _error(feed: Feed, state: FeedState | None, reason: str, **kw: Any) -> Collected:
@@ -626,8 +643,8 @@ def _error(feed: Feed, state: FeedState | None, reason: str, **kw: Any) -> Colle
 async def _download(run: _Run, feed: Feed, state: FeedState | None) -> _Response | Collected:
     started = time.perf_counter()
     try:
-        async with asyncio.timeout(run.cfg.timeout * DEADLINE_FACTOR):
-            return await _fetch(run.client, feed, state, run.cfg.max_bytes)
+        async with asyncio.timeout(run.cfg.timeout * DEADLINE_FACTOR), run.client() as client:
+            return await _fetch(client, feed, state, run.cfg.max_bytes)
     except _FetchError as e:
         seconds = time.perf_counter() - started
         return _error(feed, state, e.reason, http_status=e.http_status, fetch_seconds=seconds)
@@ -707,8 +724,13 @@ async def collect_async(
             on_done(result)
         return result
 
-    async with _client(cfg, user_agent, transport) as client:
-        run = _Run(client, cfg, now, asyncio.Semaphore(max(1, cfg.concurrency)))
+    gate = asyncio.Semaphore(max(1, cfg.concurrency))
+    async with contextlib.AsyncExitStack() as stack:
+        shared = None
+        if transport is not None:
+            shared = await stack.enter_async_context(_client(cfg, user_agent, transport))
+        tls = None if shared else httpx.create_ssl_context()  # built once, not per feed
+        run = _Run(cfg, now, gate, user_agent, shared, tls)
         async with asyncio.TaskGroup() as group:
             tasks = [group.create_task(one(run, feed)) for feed in feeds]
     return [t.result() for t in tasks]
