@@ -18,7 +18,9 @@ from digest.config import Config
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
-_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
+_STANDARD = set(vars(logging.makeLogRecord({}))) | {
+    "message", "asctime", "taskName", "color_message",  # uvicorn's copy with ANSI colours
+}
 
 
 class JsonFormatter(logging.Formatter):
@@ -56,7 +58,8 @@ def setup_logging(cfg: Config, stream: TextIO | None = None) -> None:
         root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(cfg.logging.level)
-    # APScheduler logs every job execution and Alembic every migration check at INFO.
+    # At INFO, APScheduler logs every job run, Alembic every migration check, httpx every
+    # feed request: keep those for DEBUG.
     quiet = logging.DEBUG if cfg.logging.level == "DEBUG" else logging.WARNING
-    for name in ("apscheduler", "alembic"):
+    for name in ("apscheduler", "alembic", "httpx"):
         logging.getLogger(name).setLevel(quiet)

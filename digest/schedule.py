@@ -356,6 +356,9 @@ class Nightly:
             log.info("catch-up: the edition of %s (%s): %s; sending it now",
                      self._date(d.fire), _local(d.fire), d.reason)
             self.run(d.fire)
+        elif d.action == "missed" and self._new_database():
+            log.info("catch-up: no edition was ever made here; the first is due %s",
+                     self.next_fire())
         elif d.action == "missed":
             assert d.fire is not None
             msg = (f"missed: the edition of {self._date(d.fire)} was due at {_local(d.fire)}, "
@@ -366,6 +369,16 @@ class Nightly:
         elif d.action == "done":
             log.info("catch-up: the edition of %s: %s", self._date(fire), d.reason)
         return d
+
+    def _new_database(self) -> bool:
+        try:
+            return not self.store.editions(limit=1) and not self.store.runs(EDITION, limit=1)
+        except StoreError:
+            return False
+
+    def next_fire(self) -> str:
+        fires = next_fires(self.trigger, self.clock(), 1)
+        return _local(fires[0]) if fires else "never"
 
     def _status(self, fire: dt.datetime) -> str | None:
         try:

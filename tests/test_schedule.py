@@ -196,13 +196,18 @@ def test_start_after_grace_sends_nothing_and_says_so_once(
     db = f"sqlite:///{tmp_path}/d.sqlite3"
     cfg = make(db, smtp_server, feeds, schedule={"misfire_grace": "2h"})
     add_subscribers(db, 3)
-    # down for two days: coalesced into one decision about the latest time, never two runs
-    sched, store = scheduler(cfg, Clock(FIRE + dt.timedelta(days=2, hours=3)))
+    fresh, store = scheduler(cfg, Clock(FIRE + dt.timedelta(hours=3)))
+    assert fresh.nightly.catch_up().action == "missed"  # a new database: nothing to report
+    assert store.runs() == [] and smtp_server.messages == []
+    assert fresh.nightly.run(FIRE + dt.timedelta(days=1)).outcome == "sent"  # 26 November
+    # then down for two days: one decision about the latest time, never two runs
+    sched, _ = scheduler(cfg, Clock(FIRE + dt.timedelta(days=3, hours=3)))
     with caplog.at_level(logging.INFO, logger="digest.schedule"):
         assert sched.nightly.catch_up().action == "missed"
     missed = [r.getMessage() for r in caplog.records if "missed" in r.getMessage()]
-    assert len(missed) == 1 and "2026-11-27" in missed[0] and "18:30" in missed[0]
-    assert store.editions() == [] and smtp_server.messages == []
+    assert len(missed) == 1 and "2026-11-28" in missed[0] and "18:30" in missed[0]
+    assert [e["date"] for e in store.editions()] == ["2026-11-26"]
+    assert len(smtp_server.messages) == 3
     assert store.runs()[0]["outcome"] == "missed"
     store.close()
 
