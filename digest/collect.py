@@ -39,7 +39,14 @@ import httpx
 from digest import __version__
 from digest.config import CollectConfig
 from digest.errors import FeedError
-from digest.sanitize import clean_html, clean_title, clean_url, make_teaser, strip_tracking
+from digest.sanitize import (
+    clean_html,
+    clean_title,
+    clean_url,
+    collapse,
+    make_teaser,
+    strip_tracking,
+)
 from digest.types import Entry, Feed, FeedResult, Image
 
 log = logging.getLogger(__name__)
@@ -442,7 +449,7 @@ def entry_key(raw: Mapping[str, Any], link: str | None, title: str, summary: str
     number = _dw_number(str(raw.get("link") or "")) or _dw_number(str(raw.get("id") or ""))
     if number:
         return f"dw:{number}"
-    guid = " ".join(str(raw.get("id") or "").split())
+    guid = collapse(str(raw.get("id") or ""))
     if guid:
         return guid if len(guid) <= MAX_KEY else _digest(guid)
     if link:

@@ -115,6 +115,22 @@ def test_rss2_images_dates_and_fallback_keys(feed_server: FeedServer) -> None:
     assert untitled.title == "An item without a title, a link or a guid: it is…"
 
 
+def test_a_photo_caption_is_alt_text_not_the_story() -> None:
+    body = b"""<?xml version="1.0"?>
+<rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/"
+     xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel><title>t</title>
+<item><title>Ferry fire</title><guid>ferry-1</guid>
+  <media:content url="https://img.example.org/ferry.jpg" medium="image">
+    <media:title>Ferry</media:title><media:description>The ferry at dawn.</media:description>
+  </media:content>
+  <content:encoded><![CDATA[<p>A fire broke out aboard the ferry.</p>]]></content:encoded>
+</item></channel></rss>"""
+    (entry,) = parse_feed(Feed("https://news.example.org/f", "f", "f"), body, now=NOW)
+    assert entry.title == "Ferry fire"
+    assert entry.summary_html == "<p>A fire broke out aboard the ferry.</p>"
+    assert entry.image == Image("https://img.example.org/ferry.jpg", "The ferry at dawn.")
+
+
 def test_teaser_length_follows_the_setting() -> None:
     feed = Feed("https://news.example.org/world.xml", "World", "World")
     body = (FIXTURES / "rss2.xml").read_bytes()
