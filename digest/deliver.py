@@ -17,10 +17,10 @@ import socket
 import ssl
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from queue import Empty, Queue
 from typing import Protocol
 
 from digest.config import Config
@@ -216,7 +216,6 @@ class Job:
     envelope: Callable[[], Envelope]  # built when its turn comes, not all at once
     on_sent: Callable[[float], None]
     on_failed: Callable[[DeliveryError], None]
-    claim: Callable[[], bool] = lambda: True  # False: another sender has it
     release: Callable[[], None] = lambda: None  # give it back unattempted
 
 
@@ -247,7 +246,7 @@ class RateLimiter:
 
 
 def run_jobs(
-    jobs: list[Job],
+    next_jobs: Callable[[], list[Job]],
     make: Callable[[], Transport],
     *,
     workers: int = 1,
@@ -255,53 +254,61 @@ def run_jobs(
     stop: threading.Event | None = None,
     on_progress: Callable[[], None] | None = None,
 ) -> Outcome:
-    """Send the jobs over ``workers`` transports. A transport-wide error stops all workers
-    after the message each has in flight; the jobs not reached are left as they were."""
-    queue: Queue[Job] = Queue()
-    for job in jobs:
-        queue.put(job)
+    """Send jobs over ``workers`` transports until ``next_jobs`` returns none.
+
+    ``next_jobs`` hands out claimed work in batches. A stop (SIGTERM) lets each worker
+    finish and record the message in flight; a transport-wide error (server unreachable,
+    sender refused) stops all workers. Either way, jobs taken but not attempted are
+    released for the next run."""
+    queue: deque[Job] = deque()
+    refill = threading.Lock()
     halt = threading.Event()
     outcome = Outcome()
     lock = threading.Lock()
     limiter = RateLimiter(rate_limit)
 
+    def stopped() -> bool:
+        return halt.is_set() or (stop is not None and stop.is_set())
+
+    def take() -> Job | None:
+        with refill:
+            if not queue and not stopped():
+                queue.extend(next_jobs())
+            return queue.popleft() if queue else None
+
+    def deliver(job: Job, transport: Transport) -> None:
+        limiter.wait()
+        started = time.perf_counter()
+        try:
+            transport.send(job.envelope())
+        except (TransientDeliveryError, PermanentDeliveryError) as e:
+            job.on_failed(e)
+            with lock:
+                if isinstance(e, PermanentDeliveryError):
+                    outcome.bounced += 1
+                else:
+                    outcome.failed += 1
+                outcome.errors.append(str(e))
+        else:
+            job.on_sent(time.perf_counter() - started)
+            with lock:
+                outcome.sent += 1
+        if on_progress is not None:
+            on_progress()
+
     def worker() -> None:
         transport: Transport | None = None
         try:
-            while not halt.is_set() and not (stop is not None and stop.is_set()):
-                # A stop (SIGTERM) lets the message in flight finish and be recorded.
-                try:
-                    job = queue.get_nowait()
-                except Empty:
-                    return
-                if not job.claim():
-                    continue
-                limiter.wait()
-                started = time.perf_counter()
+            while not stopped() and (job := take()) is not None:
                 try:
                     if transport is None:
                         transport = make()
-                    transport.send(job.envelope())
-                except (TransientDeliveryError, PermanentDeliveryError) as e:
-                    job.on_failed(e)
-                    with lock:
-                        if isinstance(e, PermanentDeliveryError):
-                            outcome.bounced += 1
-                        else:
-                            outcome.failed += 1
-                        outcome.errors.append(str(e))
-                except DeliveryError as e:
+                    deliver(job, transport)
+                except DeliveryError as e:  # not about this message: about every message
                     job.release()
                     with lock:
                         outcome.aborted = outcome.aborted or str(e)
                     halt.set()
-                    return
-                else:
-                    job.on_sent(time.perf_counter() - started)
-                    with lock:
-                        outcome.sent += 1
-                if on_progress is not None:
-                    on_progress()
         finally:
             if transport is not None:
                 transport.close()
@@ -311,4 +318,6 @@ def run_jobs(
         th.start()
     for th in threads:
         th.join()
+    while queue:  # claimed in a batch but never attempted
+        queue.popleft().release()
     return outcome

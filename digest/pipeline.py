@@ -226,6 +226,9 @@ def _has_stories(edition: Edition, sections: frozenset[str] | None) -> bool:
     return bool(edition.only_sections(sections).stories)
 
 
+SEND_BATCH = 20  # ledger rows claimed per statement
+
+
 def send_edition(
     cfg: Config,
     store: Store,
@@ -237,45 +240,58 @@ def send_edition(
     on_start: Callable[[int], None] | None = None,
     on_progress: Callable[[], None] | None = None,
 ) -> SendReport:
-    """Send ``edition`` to everyone in its audience not served yet. Safe to run again."""
+    """Send ``edition`` to everyone in its audience not served yet. Safe to run again, and
+    safe to run from two processes at once: each ledger row is claimed before it is sent.
+    A message deferred (4xx) in this run is retried by the next run, not straight away."""
     assert edition.id is not None
-    now = clock()
-    store.start_sending(edition.id, now)
-    rows = store.deliveries_to_send(edition.id, cfg.delivery.max_attempts, now=now)
+    edition_id = edition.id
+    started = clock()
+    store.start_sending(edition_id, started)
     if on_start is not None:
-        on_start(len(rows))
-    already = store.delivery_counts(edition.id).get("sent", 0)
-    editions = Editions(cfg, edition, now=now)
+        on_start(len(store.deliveries_to_send(edition_id, cfg.delivery.max_attempts, now=started)))
+    already = store.delivery_counts(edition_id).get("sent", 0)
+    editions = Editions(cfg, edition, now=started)
     who = Personaliser(cfg, secret_for(cfg, store))
     bare_sender = parseaddr(cfg.newsletter.sender)[1]
-    jobs: list[Job] = []
-    for row in rows:
-        if not _has_stories(edition, row.sections):
-            store.mark_final(row.id, "skipped", "none of the chosen sections has stories", now)
-            continue
-        jobs.append(
-            _job(store, editions, who, row, edition, bare_sender, clock, cfg.delivery.max_attempts)
-        )
+
+    def next_jobs() -> list[Job]:
+        while True:
+            now = clock()
+            rows = store.claim_deliveries(
+                edition_id, OWNER, cfg.delivery.max_attempts, now, limit=SEND_BATCH,
+                failed_before=started,
+            )
+            if not rows:
+                return []
+            jobs = []
+            for row in rows:
+                if _has_stories(edition, row.sections):
+                    jobs.append(_job(store, editions, who, row, edition, bare_sender, clock))
+                else:
+                    store.mark_final(row.id, "skipped", "none of the chosen sections has stories",
+                                     now)
+            if jobs:
+                return jobs
+
     outcome = run_jobs(
-        jobs,
+        next_jobs,
         transport or (lambda: make_transport(cfg)),
         workers=cfg.delivery.connections if cfg.delivery.transport == "smtp" else 1,
         rate_limit=cfg.delivery.rate_limit,
         stop=stop,
         on_progress=on_progress,
     )
-    counts = store.delivery_counts(edition.id)
-    open_rows = store.deliveries_to_send(edition.id, cfg.delivery.max_attempts, now=clock())
-    open_rows += [r for r in store.deliveries_in_flight(edition.id)]
+    counts = store.delivery_counts(edition_id)
+    open_rows = store.deliveries_to_send(edition_id, cfg.delivery.max_attempts, now=clock())
+    open_rows += store.deliveries_in_flight(edition_id)
     if not open_rows and not outcome.aborted:
-        store.set_edition_status(edition.id, "sent", clock())
+        store.set_edition_status(edition_id, "sent", clock())
     errors = tuple(outcome.errors) + ((outcome.aborted,) if outcome.aborted else ())
-    report = SendReport(
-        edition_id=edition.id, sent=outcome.sent, already=already, failed=outcome.failed,
+    return SendReport(
+        edition_id=edition_id, sent=outcome.sent, already=already, failed=outcome.failed,
         bounced=outcome.bounced, errors=errors,
         extra={"counts": counts, "remaining": len(open_rows), "aborted": outcome.aborted},
     )
-    return report
 
 
 def _job(
@@ -286,7 +302,6 @@ def _job(
     edition: Edition,
     sender: str,
     clock: Clock,
-    max_attempts: int,
 ) -> Job:
     msg_id = message_id(sender, "digest", edition.date.isoformat(), edition.id, row.subscriber_id)
 
@@ -317,10 +332,7 @@ def _job(
         else:
             store.mark_failed(row.id, str(err), clock())
 
-    def claim() -> bool:
-        return store.claim_delivery(row.id, OWNER, max_attempts, clock())
-
     def release() -> None:
         store.release_delivery(row.id, clock())
 
-    return Job(envelope, on_sent, on_failed, claim, release)
+    return Job(envelope, on_sent, on_failed, release)

@@ -154,3 +154,63 @@ def test_feed_state_recorded(store: Store) -> None:
     assert row.failing_since is None and row.etag == '"e1"'
 
 
+
+
+def test_two_senders_never_claim_the_same_row(db_url: str) -> None:
+    """Two processes' worth of engines claim batches at the same time: every row is won
+    exactly once."""
+    import threading
+
+    first = Store.open(db_url)
+    for i in range(120):
+        first.add_subscriber(f"r{i}@example.org", now=T0)
+    e = first.save_edition(edition(dt.date(2026, 11, 25)), subject="S", now=T0)
+    assert e.id is not None
+    first.start_sending(e.id, T0)
+    second = Store.open(db_url)
+    won: dict[str, list[int]] = {"a": [], "b": []}
+    together = threading.Barrier(2)
+
+    def claim(name: str, store: Store) -> None:
+        for _ in range(10):  # 10 rounds x 2 senders x 7 rows > 120 rows
+            together.wait(timeout=30)  # both claim at the same moment
+            rows = store.claim_deliveries(e.id, name, 3, T0, limit=7)  # type: ignore[arg-type]
+            won[name] += [r.id for r in rows]
+
+    threads = [threading.Thread(target=claim, args=a) for a in (("a", first), ("b", second))]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert not set(won["a"]) & set(won["b"])
+    assert len(won["a"]) + len(won["b"]) == 120
+    assert won["a"] and won["b"]
+    assert store_counts(first, e.id) == {"sending": 120}
+    first.close()
+    second.close()
+
+
+def store_counts(store: Store, edition_id: int) -> dict[str, int]:
+    return store.delivery_counts(edition_id)
+
+
+def test_released_and_failed_rows_come_back_on_the_next_run(store: Store) -> None:
+    store.add_subscriber("a@example.org", now=T0)
+    store.add_subscriber("b@example.org", now=T0)
+    e = store.save_edition(edition(dt.date(2026, 11, 25)), subject="S", now=T0)
+    assert e.id is not None
+    store.start_sending(e.id, T0)
+    a, b = store.claim_deliveries(e.id, "me", 3, T0)
+    assert store.claim_deliveries(e.id, "other", 3, T0) == []
+    store.release_delivery(a.id, T0)
+    store.mark_failed(b.id, "451", T0 + dt.timedelta(seconds=1))
+    run_started = T0
+    again = store.claim_deliveries(e.id, "me", 3, T0, failed_before=run_started)
+    assert [r.email for r in again] == ["a@example.org"]  # b waits for the next run
+    later = T0 + dt.timedelta(minutes=5)
+    assert [r.email for r in store.claim_deliveries(e.id, "me", 3, later, failed_before=later)] \
+        == ["b@example.org"]
+    # a claim by a process that died is taken back after the lease
+    assert store.claim_deliveries(e.id, "x", 3, later + dt.timedelta(minutes=10)) == []
+    stale = store.claim_deliveries(e.id, "x", 3, later + dt.timedelta(minutes=16))
+    assert sorted(r.email for r in stale) == ["a@example.org", "b@example.org"]

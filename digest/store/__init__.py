@@ -545,12 +545,28 @@ class Store:
             return len(audience)
 
     @staticmethod
-    def _open_rows(max_attempts: int, now: dt.datetime, lease: dt.timedelta) -> Any:
+    def _open_rows(
+        max_attempts: int,
+        now: dt.datetime,
+        lease: dt.timedelta,
+        failed_before: dt.datetime | None = None,
+    ) -> Any:
         d = t.deliveries
+        failed = sa.and_(d.c.status == "failed", d.c.attempts < max_attempts)
+        if failed_before is not None:  # a row that failed in this run waits for the next
+            failed = sa.and_(failed, d.c.updated_at < failed_before)
         return sa.or_(
             d.c.status == "pending",
-            sa.and_(d.c.status == "failed", d.c.attempts < max_attempts),
+            failed,
             sa.and_(d.c.status == "sending", d.c.claimed_at < now - lease),
+        )
+
+    @staticmethod
+    def _delivery(r: Any) -> DeliveryRow:
+        return DeliveryRow(
+            id=r["id"], edition_id=r["edition_id"], subscriber_id=r["subscriber_id"],
+            email=r["email"], sections=_sections_value(r["sections"]), status=r["status"],
+            attempts=r["attempts"], last_error=r["last_error"],
         )
 
     def deliveries_to_send(
@@ -571,30 +587,53 @@ class Store:
                 .where(d.c.edition_id == edition_id, self._open_rows(max_attempts, now, lease))
                 .order_by(d.c.id)
             ).mappings().all()
-        return [
-            DeliveryRow(
-                id=r["id"], edition_id=r["edition_id"], subscriber_id=r["subscriber_id"],
-                email=r["email"], sections=_sections_value(r["sections"]), status=r["status"],
-                attempts=r["attempts"], last_error=r["last_error"],
-            )
-            for r in rows
-        ]
+        return [self._delivery(r) for r in rows]
 
     def deliveries_in_flight(self, edition_id: int) -> list[DeliveryRow]:
-        """Rows another process is sending right now."""
+        """Rows some process is sending right now."""
         d = t.deliveries
         with self._tx() as c:
             rows = c.execute(
                 sa.select(d).where(d.c.edition_id == edition_id, d.c.status == "sending")
             ).mappings().all()
-        return [
-            DeliveryRow(
-                id=r["id"], edition_id=r["edition_id"], subscriber_id=r["subscriber_id"],
-                email=r["email"], sections=_sections_value(r["sections"]), status=r["status"],
-                attempts=r["attempts"], last_error=r["last_error"],
-            )
-            for r in rows
-        ]
+        return [self._delivery(r) for r in rows]
+
+    def claim_deliveries(
+        self,
+        edition_id: int,
+        owner: str,
+        max_attempts: int,
+        now: dt.datetime,
+        *,
+        limit: int = 20,
+        failed_before: dt.datetime | None = None,
+        lease: dt.timedelta = LEASE,
+    ) -> list[DeliveryRow]:
+        """Take up to ``limit`` open rows for sending, in one statement. A row can be won by
+        one process only: two senders on the same edition (two schedulers, a rerun during a
+        send) never send it twice. The open-row test is repeated on the UPDATE itself, so on
+        PostgreSQL a row another transaction took meanwhile is re-checked and skipped."""
+        d = t.deliveries
+        is_open = self._open_rows(max_attempts, now, lease, failed_before)
+        pick = (
+            sa.select(d.c.id)
+            .where(d.c.edition_id == edition_id, is_open)
+            .order_by(d.c.id)
+            .limit(limit)
+        )
+        if self.engine.dialect.name == "postgresql":
+            # A CTE runs once; an IN (subquery … LIMIT) may be re-run by PostgreSQL's
+            # recheck of concurrently updated rows and take far more than ``limit``.
+            pick = pick.with_for_update(skip_locked=True)
+        picked = pick.cte("picked")
+        with self._tx() as c:
+            rows = c.execute(
+                sa.update(d)
+                .where(d.c.id == picked.c.id, is_open)
+                .values(status="sending", claimed_by=owner, claimed_at=now, updated_at=now)
+                .returning(*d.c)
+            ).mappings().all()
+        return sorted((self._delivery(r) for r in rows), key=lambda r: r.id)
 
     def claim_delivery(
         self,
@@ -604,8 +643,7 @@ class Store:
         now: dt.datetime,
         lease: dt.timedelta = LEASE,
     ) -> bool:
-        """Take one row for sending. Only one process can win it: two senders working on
-        the same edition (two schedulers, a rerun during a send) never send it twice."""
+        """Take one given row for sending (False: another sender has it, or it is final)."""
         d = t.deliveries
         with self._tx() as c:
             won = c.execute(
