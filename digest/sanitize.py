@@ -50,15 +50,16 @@ _SPACING_CONTROL = frozenset("\t\n\v\f\r\x1c\x1d\x1e\x1f\x85")
 _IMG_WITHOUT_SRC = re.compile(r"<img(?![^>]*\ssrc=)[^>]*>")
 _BLOCK_TAG = re.compile(r"<(?=/?(?:p|div|br|li|ul|ol|h[1-6]|tr|td|th|blockquote|figure)\b)", re.I)
 
+# Analytics only; nothing a site needs to find the page. (Not ``cid`` or ``partner``:
+# some sites use those to name the article.)
 TRACKING_PARAMS = frozenset(
     {
         "maca", "xtor", "fbclid", "gclid", "dclid", "msclkid", "yclid", "smid", "smtyp",
-        "ocid", "cmpid", "cmp", "mc_cid", "mc_eid", "_ga", "igshid", "ito", "ns_mchannel",
-        "ns_source", "ns_campaign", "ns_linkname", "ns_fee", "cid", "partner", "ref_src",
-        "dicbo", "_hsenc", "_hsmi", "mkt_tok", "soc_src", "soc_trk",
+        "ocid", "cmpid", "mc_cid", "mc_eid", "_ga", "igshid", "ns_mchannel", "ns_source",
+        "ns_campaign", "ns_linkname", "ns_fee", "ref_src", "_hsenc", "_hsmi", "mkt_tok",
     }
 )  # fmt: skip
-TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_", "ga_")
+TRACKING_PREFIXES = ("utm_", "at_", "pk_", "mtm_")
 
 
 def _attribute_filter(element: str, attribute: str, value: str) -> str | None:
