@@ -137,6 +137,10 @@ def test_workbench_phone_dark_text_and_test_send(
         assert str(msg.message["Subject"]).startswith("[TEST] Evening Digest")
         assert msg.rcpt_tos == ["editor@example.org"]
         assert store.deliveries(saved.id) == []
+        path, _, fragment = page.url.partition("#")
+        assert path.endswith(f"/editions/{saved.id}")  # a reload is a GET, not a resend
+        assert set(fragment.split("&")) == {"width=375", "dark=1", "tab=clients"}
+        assert page.locator("#tab-clients").get_attribute("aria-selected") == "true"
         page.screenshot(path=str(SHOTS / "workbench-test-sent.png"))
     store.close()
 

@@ -144,6 +144,9 @@ def test_test_send_validates_and_sends_without_ledger(
     assert saved.id is not None
     r = client.post(f"/editions/{saved.id}/test-send", data={"addresses": "ed@example.org, x@"})
     assert r.status_code == 400 and "x@" in r.text and "not a usable email address" in r.text
+    r = client.post(f"/editions/{saved.id}/test-send", data={"addresses": "ed@example.org"},
+                    headers={"Origin": "https://elsewhere.example"})
+    assert r.status_code == 400 and "own page" in r.text
     r = client.post(f"/editions/{saved.id}/test-send", data={"addresses": ""})
     assert r.status_code == 400 and "no address" in r.text
     assert smtp_server.messages == []

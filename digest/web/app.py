@@ -31,7 +31,15 @@ from digest.errors import DigestError, InvalidInput, NotFound, TemplateError
 from digest.render import Renderer, templates_dir
 from digest.store import Store
 from digest.types import Edition
-from digest.web.pages import Choice, form_values, page, page_env, parse_day, templates_version
+from digest.web.pages import (
+    Choice,
+    form_values,
+    page,
+    page_env,
+    parse_day,
+    same_origin,
+    templates_version,
+)
 
 log = logging.getLogger(__name__)
 
@@ -147,6 +155,8 @@ def _routes(app: FastAPI, cfg: Config) -> None:
 
     @app.post("/editions/{key}/test-send", response_class=HTMLResponse)
     async def test_send(request: Request, key: str) -> HTMLResponse:
+        if not same_origin(request.headers.get("origin"), request.headers.get("host")):
+            raise InvalidInput("test sends are only accepted from the workbench's own page")
         form = form_values(await request.body())
         return await run_in_threadpool(_test_send, request, cfg, key, form.get("addresses", []))
 

@@ -100,5 +100,13 @@ def form_values(body: bytes) -> dict[str, list[str]]:
     return urllib.parse.parse_qs(body.decode("utf-8", "replace"), keep_blank_values=True)
 
 
+def same_origin(origin: str | None, host: str | None) -> bool:
+    """A form post from our own page (or from a client that sends no Origin, like curl):
+    another site's page must not make the workbench send mail."""
+    if not origin or origin == "null":
+        return origin is None
+    return urllib.parse.urlsplit(origin).netloc == (host or "")
+
+
 def page(env: jinja2.Environment, name: str, **context: Any) -> str:
     return env.get_template(name).render({"live": False, "version": "", **context})
