@@ -16,6 +16,7 @@ from typing import Any, TextIO
 from digest.config import Config
 
 TEXT_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_HANDLER = "digest"
 
 # Attributes every LogRecord has; anything else on a record came from ``extra=``.
 _STANDARD = set(vars(logging.makeLogRecord({}))) | {
@@ -47,15 +48,33 @@ def formatter(fmt: str) -> logging.Formatter:
     return JsonFormatter() if fmt == "json" else logging.Formatter(TEXT_FORMAT)
 
 
+class _Stderr(logging.StreamHandler[TextIO]):
+    """Writes to whatever ``sys.stderr`` is at the time (a test runner may swap it)."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, _value: TextIO) -> None:
+        pass
+
+
 def setup_logging(cfg: Config, stream: TextIO | None = None) -> None:
     """Send every logger (ours, APScheduler's, uvicorn's) to stderr in the configured format.
 
-    Safe to call again: the handler installed by an earlier call is replaced."""
-    handler = logging.StreamHandler(stream or sys.stderr)
+    Safe to call again: the handler installed by an earlier call is replaced; handlers that
+    others installed (a test runner's) are left alone."""
+    handler: logging.Handler = logging.StreamHandler(stream) if stream else _Stderr()
     handler.setFormatter(formatter(cfg.logging.format))
+    handler.set_name(_HANDLER)
     root = logging.getLogger()
     for old in list(root.handlers):
-        root.removeHandler(old)
+        if old.get_name() == _HANDLER:
+            root.removeHandler(old)
     root.addHandler(handler)
     root.setLevel(cfg.logging.level)
     # At INFO, APScheduler logs every job run, Alembic every migration check, httpx every
