@@ -136,9 +136,11 @@ def _feed_table(results: list[FeedResult]) -> Table:
         table.add_column(col, justify="right" if col in ("new", "updated", "seconds") else "left")
     style = {"ok": "green", "not-modified": "cyan", "error": "red"}
     for r in results:
+        note = r.error or (f"moved permanently to {r.moved_to}; update its url in the config"
+                           if r.moved_to else "")
         table.add_row(
             r.name, f"[{style.get(r.status, '')}]{r.status}[/]", str(r.new), str(r.updated),
-            f"{r.seconds:.2f}", r.error,
+            f"{r.seconds:.2f}", note,
         )
     return table
 
@@ -211,7 +213,7 @@ def _report_send(report: SendReport, as_json: bool) -> int:
     else:
         out.print(
             f"edition {report.edition_id}: sent {report.sent}, already sent {report.already}, "
-            f"deferred {report.failed}, bounced {report.bounced}"
+            f"deferred {report.failed}, refused {report.bounced}"
         )
         for line in report.errors[:20]:
             err.print(f"error: {line}", markup=False, highlight=False)
@@ -407,6 +409,5 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(130)
 
 
-from digest import cli_schedule  # noqa: E402,F401  (registers serve, schedule)
-
-__import__("digest.cli_preview")  # registers `digest preview` (a call: isort leaves it be)
+# The modules below add their commands to `app` when imported.
+from digest import cli_preview, cli_schedule  # noqa: E402,F401

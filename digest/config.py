@@ -71,7 +71,7 @@ class CollectConfig:
     timeout: float = 20.0  # seconds to connect, and between bytes read
     max_bytes: int = 5_000_000
     max_redirects: int = 5
-    concurrency: int = 32
+    concurrency: int = 64
     user_agent: str = ""  # default: digest/<version> (+<base_url>)
     teaser_words: int = 45
 

@@ -78,7 +78,7 @@ def run_collect(
             FeedResult(
                 url=c.feed.url, name=c.feed.name, status=c.status, new=new, updated=updated,
                 seconds=c.fetch_seconds + c.parse_seconds, error=c.error,
-                http_status=c.http_status, parse_seconds=c.parse_seconds,
+                http_status=c.http_status, parse_seconds=c.parse_seconds, moved_to=c.moved_to,
             )
         )
     return results

@@ -145,6 +145,7 @@ class FeedResult:
     error: str = ""
     http_status: int | None = None
     parse_seconds: float = 0.0
+    moved_to: str | None = None  # every redirect was permanent: the feed's new address
 
 
 @dataclass(frozen=True, slots=True)

@@ -288,3 +288,11 @@ def test_invalid_subscriber_address(tmp_path: Path, feeds: FeedServer) -> None:
     config = write_config(tmp_path, feeds, None)
     result = digest(config, "subscribers", "add", "not-an-address", ok=(2,))
     assert result.stderr.startswith("error: 'not-an-address' is not a usable email address")
+
+
+def test_a_feed_that_moved_permanently_says_so(tmp_path: Path, feeds: FeedServer) -> None:
+    feeds.redirect("/old-world.xml", "/world.xml", status=301)
+    extra = f'[[feeds]]\nurl = "{feeds.url("/old-world.xml")}"\nname = "Old World"\n'
+    config = write_config(tmp_path, feeds, None, extra_feeds=extra)
+    result = digest(config, "collect")
+    assert f"moved permanently to {feeds.url('/world.xml')}" in result.stdout.replace("\n", "")
