@@ -345,7 +345,7 @@ def test_redirects_are_bounded(feed_server: FeedServer) -> None:
 def test_each_failure_is_one_line_and_the_others_succeed(feed_server: FeedServer) -> None:
     cfg = CollectConfig(timeout=0.3, max_bytes=200_000, concurrency=8)
     feed_server.route("/ok.xml", file=FIXTURES / "rss2.xml")
-    feed_server.route("/slow.xml", file=FIXTURES / "rss2.xml", delay=1.0)
+    feed_server.route("/slow.xml", file=FIXTURES / "rss2.xml", delay=10.0)
     feed_server.route("/gone.xml", status=404, content_type="text/plain", body=b"no")
     feed_server.route("/down.xml", status=503, content_type="text/plain", body=b"down")
     feed_server.route("/page", file=FIXTURES / "page.html", content_type="text/html")
@@ -361,7 +361,7 @@ def test_each_failure_is_one_line_and_the_others_succeed(feed_server: FeedServer
     results = collect(
         feeds, {}, cfg, now=NOW, user_agent=UA, on_done=lambda c: done.append(c.feed.url)
     )
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 8.0  # the timeout, not the 10 s server, decided
 
     assert [r.feed for r in results] == feeds
     assert sorted(done) == sorted(f.url for f in feeds)
@@ -406,14 +406,13 @@ def test_concurrency_is_bounded_and_waits_overlap(feed_server: FeedServer) -> No
         feed_server.route(f"/f{i}.xml", file=FIXTURES / "dw.rdf", delay=0.3)
     feeds = [feed_at(feed_server, f"/f{i}.xml") for i in range(6)]
 
-    started = time.perf_counter()
+    # What the server saw, not the wall clock: never more than 2 requests in flight …
     assert {r.status for r in run(feeds, CollectConfig(timeout=2.0, concurrency=2))} == {"ok"}
-    assert 0.85 < time.perf_counter() - started < 1.5  # three rounds of 0.3 s
     assert feed_server.in_flight_max == 2
-
-    started = time.perf_counter()
+    # … and with room for all six, all six waited at the same time.
+    feed_server.in_flight_max = 0
     assert {r.status for r in run(feeds, CollectConfig(timeout=2.0, concurrency=6))} == {"ok"}
-    assert time.perf_counter() - started < 0.6  # all waits at once
+    assert feed_server.in_flight_max == 6
 
 
 # ---------------------------------------------------------------- feedparser never fetches

@@ -214,3 +214,29 @@ def test_released_and_failed_rows_come_back_on_the_next_run(store: Store) -> Non
     assert store.claim_deliveries(e.id, "x", 3, later + dt.timedelta(minutes=10)) == []
     stale = store.claim_deliveries(e.id, "x", 3, later + dt.timedelta(minutes=16))
     assert sorted(r.email for r in stale) == ["a@example.org", "b@example.org"]
+
+
+def test_two_processes_recording_a_new_feed_at_once(db_url: str) -> None:
+    import threading
+
+    stores = [Store.open(db_url), Store.open(db_url)]
+    together = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def record(store: Store, i: int) -> None:
+        for n in range(5):
+            together.wait(timeout=30)
+            try:
+                store.record_feed(f"http://f.test/{n}", "F", status="ok", now=T0, etag=f'"{i}"')
+            except BaseException as e:  # the test reports any failure below
+                errors.append(e)
+
+    threads = [threading.Thread(target=record, args=(s, i)) for i, s in enumerate(stores)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    assert errors == []
+    assert sorted(stores[0].feed_rows()) == [f"http://f.test/{n}" for n in range(5)]
+    for s in stores:
+        s.close()

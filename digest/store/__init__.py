@@ -189,7 +189,9 @@ class Store:
     ) -> None:
         ok = status != "error"
         with self._tx() as c:
-            old = c.execute(sa.select(t.feeds).where(t.feeds.c.url == url)).mappings().first()
+            # Two processes may record a new feed at once: make the row exist first.
+            c.execute(self._insert(t.feeds).values(url=url, name=name).on_conflict_do_nothing())
+            old = c.execute(sa.select(t.feeds).where(t.feeds.c.url == url)).mappings().one()
             values: dict[str, Any] = {
                 "name": name,
                 "last_status": status,
@@ -202,11 +204,8 @@ class Store:
                 if status == "ok":
                     values.update(etag=etag, last_modified=last_modified)
             else:
-                values["failing_since"] = (old["failing_since"] if old else None) or now
-            if old is None:
-                c.execute(sa.insert(t.feeds).values(url=url, **values))
-            else:
-                c.execute(sa.update(t.feeds).where(t.feeds.c.url == url).values(**values))
+                values["failing_since"] = old["failing_since"] or now
+            c.execute(sa.update(t.feeds).where(t.feeds.c.url == url).values(**values))
 
     def upsert_entries(
         self, feed_url: str, entries: Sequence[Entry], now: dt.datetime
