@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from digest.compose import gazetteer as gz
-from digest.compose.text import url_path_parts, words
+from digest.compose.text import url_host, url_path_parts, words
 
 KNOWN_TOPICS: tuple[str, ...] = (
     "Politics", "Business", "Science & Technology", "Environment", "Health", "Culture", "Sports",
@@ -25,10 +25,11 @@ KNOWN_TOPICS: tuple[str, ...] = (
 _KIND_WEIGHT = {
     "region": 0.8, "name": 1.0, "place": 1.0, "demonym": 0.7, "institution": 0.8, "person": 0.6,
 }
-# less evidence than this (one place named once in the teaser) leaves a story in World
-MIN_EVIDENCE = 1.0
+# less evidence than this (a little more than one place named once in the teaser) leaves a
+# story in World
+MIN_EVIDENCE = 1.2
 # field → how much a mention there counts
-_FIELD_WEIGHT = {"title": 3.0, "categories": 2.0, "url": 1.5, "teaser": 1.0}
+_FIELD_WEIGHT = {"title": 3.0, "categories": 1.0, "url": 1.5, "teaser": 1.0}
 _MAX_PHRASE = 4
 # lower-case slug words that are also ordinary words or names: not read from URLs
 _URL_AMBIGUOUS = frozenset(
@@ -203,7 +204,7 @@ def place(
         if total > 0:
             why = f"region World: too little evidence ({_evidence(mentions, hints)})"
             return Placement(gz.WORLD, countries, None, (why,))
-        return Placement(gz.WORLD, (), None, ("region World: no place named",))
+        return _home_fallback(url, regions)
     best = min(region_score, key=lambda r: (-region_score[r], region_first[r]))
     evidence = _evidence(mentions, hints)
     if best == gz.WORLD or region_score[best] < 0.5 * total:
@@ -215,6 +216,19 @@ def place(
     main = next((c for c in countries if regions.get(c) == best), None)
     kicker = gz.COUNTRY_NAMES[main] if main and main != "EU" else None
     return Placement(best, countries, kicker, (f"region {best}: {evidence}",))
+
+
+def _home_fallback(url: str | None, regions: Mapping[str, str]) -> Placement:
+    """A story that names no place at all: the outlet's home country, when its link is in
+    a home-news section of an outlet with one (weak: only ever used with no place named)."""
+    code = gz.home_country(url_host(url), url_path_parts(url))
+    region = regions.get(code, gz.WORLD) if code else gz.WORLD
+    if region == gz.WORLD:
+        return Placement(gz.WORLD, (), None, ("region World: no place named",))
+    why = (f"region {region}: no place named; fallback: the outlet's home country "
+           f"({url_host(url)} → {code})")
+    kicker = gz.COUNTRY_NAMES[code] if code != "EU" else None
+    return Placement(region, (code,), kicker, (why,))
 
 
 def _evidence(mentions: Sequence[Mention], hints: Sequence[str]) -> str:
@@ -285,6 +299,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "wall street", "dow", "nasdaq", "ftse", "dax", "imf", "world bank", "central bank",
         "budget", "debt", "tax", "taxes", "wages", "layoffs", "boeing", "investment", "housing",
         "mortgage", "property", "real estate", "crypto", "bitcoin", "stimulus", "finance",
+        "billionaire", "billionaires", "furlough", "hiring", "retailers", "shoppers",
+        "brand", "brands", "barrel", "brent", "crude", "workers", "employers", "gdp",
     ),
     "Science & Technology": (
         "science", "scientists", "scientist", "study", "research", "researchers", "space",
@@ -320,6 +336,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "testing", "symptoms", "deaths", "death toll", "healthcare", "obesity", "diabetes",
         "dementia", "surgery", "pharmaceutical", "abortion", "contact tracing", "clinic",
         "social distancing", "infected", "sars-cov-2", "icu", "ventilators", "hydroxychloroquine",
+        "steroid", "steroids", "c-section", "pregnancy", "pregnant",
     ),
     "Culture": (
         "film", "films", "movie", "movies", "cinema", "actor", "actress", "director",
@@ -332,6 +349,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "culture", "cultural", "religion",
         "church", "pope", "food", "restaurant", "chef", "travel", "tourism", "tourists",
         "comedy", "comedian", "podcast", "photography", "photos", "architecture", "language",
+        "rapper", "dj", "superhero", "actors", "stars", "royal", "royals", "tradition",
+        "traditions", "dating", "logo", "cartoon", "eurovision",
     ),
     "Politics": (
         "election", "elections", "vote", "votes", "voters", "voting", "poll", "polls",

@@ -245,6 +245,13 @@ INSTITUTIONS: dict[str, str] = {
     "Bundesländer": "DE",
     "ANC": "ZA",
     "ECB": "EU",
+    "Holyrood": "GB", "Stormont": "GB", "Home Office": "GB", "Met Police": "GB",
+    "Ofsted": "GB", "Ofqual": "GB", "Ofcom": "GB", "DVLA": "GB",
+    "State Department": "US", "Justice Department": "US", "Homeland Security": "US",
+    "CDC": "US", "Secret Service": "US", "House Speaker": "US", "Oval Office": "US",
+    "Congressional Budget Office": "US", "Medicare": "US", "Medicaid": "US",
+    "HDB": "SG", "MRT": "SG", "CPF": "SG", "NTUC": "SG", "Temasek": "SG",
+    "Malacanang": "PH", "PNP": "PH", "DepEd": "PH", "Comelec": "PH",
 }
 
 # Heads of state and government (and a few others) who mostly stand for their country.
@@ -286,7 +293,7 @@ REGION_NAMES: dict[str, str] = {
     "South East Asia": "@Asia", "Central Asia": "@Asia", "East Asia": "@Asia",
     "Pacific Islands": "@Oceania", "Indian Ocean": "-", "Pacific Ocean": "-",
     "Atlantic": "-", "Arctic": "-", "Antarctic": "-", "Antarctica": "-",
-    "American football": "-", "Native American": "-", "Latin American": "@Americas",
+    "American football": "-", "Native American": "-", "Michael Jordan": "-", "Latin American": "@Americas",
     "New England": "US", "Dagestan": "RU", "Chechen": "RU", "Svalbard": "NO",
     "Falklands": "GB", "Falkland Islands": "GB", "Ceuta": "ES", "Melilla": "ES",
     "N Korea": "KP", "N. Korea": "KP", "S Korea": "KR", "Heathrow": "GB",
@@ -308,6 +315,43 @@ URL_PLACES: dict[str, str] = {
     "california": "US", "philippines": "PH", "nation": "", "victoria": "AU", "nsw": "AU",
     "queensland": "AU", "politics-nation": "",
 }
+
+
+# An outlet's home country by its host, used only when a story names no place at all
+# and its link is not in a world/science section (see classify.place): the story's own
+# words always win. Country-code domains count by their suffix.
+HOME_SUFFIXES: dict[str, str] = {
+    ".uk": "GB", ".sg": "SG", ".nz": "NZ", ".au": "AU", ".ph": "PH", ".in": "IN",
+    ".ie": "IE", ".ca": "CA", ".za": "ZA", ".ng": "NG", ".ke": "KE", ".pk": "PK",
+    ".my": "MY", ".jp": "JP", ".kr": "KR", ".de": "DE", ".fr": "FR", ".it": "IT",
+    ".es": "ES", ".br": "BR", ".mx": "MX",
+}
+HOME_HOSTS: dict[str, str] = {
+    "straitstimes.com": "SG", "gmanetwork.com": "PH", "abs-cbn.com": "PH",
+    "philstar.com": "PH", "inquirer.net": "PH", "rappler.com": "PH",
+    "latimes.com": "US", "foxnews.com": "US", "nytimes.com": "US",
+    "wsj.com": "US", "washingtonpost.com": "US", "usatoday.com": "US", "npr.org": "US",
+    "nbcnews.com": "US", "cbsnews.com": "US", "abcnews.go.com": "US", "politico.com": "US",
+    "thehindu.com": "IN", "dailymail.co.uk": "GB", "theguardian.com": "",
+    "bbc.co.uk": "", "bbc.com": "", "cnn.com": "", "dw.com": "", "aljazeera.com": "",
+}
+# URL sections under which a story is not the outlet's home news.
+NOT_HOME_SECTIONS: frozenset[str] = frozenset({
+    "world", "international", "intl", "global", "science", "science-environment",
+    "technology", "tech", "space", "health", "world-news", "foreign", "worldnews",
+})
+
+
+def home_country(host: str, sections: list[str]) -> str:
+    """The outlet's home country for a link (see ``HOME_HOSTS``), or "" when none fits."""
+    if any(s in NOT_HOME_SECTIONS or s.startswith(("world", "science", "health"))
+           for s in sections[:3]):
+        return ""
+    host = host.removeprefix("www.")
+    for h, code in HOME_HOSTS.items():
+        if host == h or host.endswith("." + h):
+            return code
+    return next((c for s, c in HOME_SUFFIXES.items() if host.endswith(s)), "")
 
 
 def _split(field: str) -> tuple[str, ...]:
