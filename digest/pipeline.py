@@ -13,7 +13,7 @@ import threading
 import urllib.parse
 import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from email.utils import parseaddr
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -150,6 +150,15 @@ def quiet_day(cfg: Config, store: Store, edition: Edition, *, now: dt.datetime) 
     return note
 
 
+def reader_note(cfg: Config, edition: Edition) -> str:
+    """What the reader is told on a quiet day that is sent anyway (``quiet_day = "send"``)."""
+    n = len(edition.stories)
+    if n >= cfg.edition.min_items or cfg.edition.quiet_day != "send":
+        return ""
+    stories = "story" if n == 1 else "stories"
+    return f"A quiet evening: {n} new {stories} since the last edition."
+
+
 def write_archive_copy(cfg: Config, edition: Edition, directory: Path | None = None) -> Path:
     """The public copy (no personal links) as an HTML file; returns its path."""
     rendered = Renderer(templates_dir(cfg), cfg.newsletter).render(edition, personal=False)
@@ -201,7 +210,8 @@ class Editions:
     def __init__(
         self, cfg: Config, edition: Edition, *, now: dt.datetime, subject_prefix: str = ""
     ) -> None:
-        self.cfg, self.edition, self.now, self.prefix = cfg, edition, now, subject_prefix
+        self.cfg, self.now, self.prefix = cfg, now, subject_prefix
+        self.edition = replace(edition, note=edition.note or reader_note(cfg, edition))
         self.renderer = Renderer(templates_dir(cfg), cfg.newsletter)
         self._cache: dict[frozenset[str] | None, tuple[Rendered, PreparedMessage]] = {}
 

@@ -383,6 +383,7 @@ class Renderer:
             "lang": str(self.locale.language),
             "archive_url": archive_url(edition, news),
             "sections": section_views(edition),
+            "note": clean_text(edition.note),
             "footer": footer_view(news, personal=personal),
             "personal": personal,
             "placeholders": PLACEHOLDERS,

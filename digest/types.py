@@ -95,6 +95,7 @@ class Edition:
     sections: tuple[Section, ...]
     id: int | None = None
     status: str = "built"  # built | sending | sent | skipped
+    note: str = ""  # a line for the reader above the news (e.g. on a quiet day)
 
     @property
     def stories(self) -> tuple[Story, ...]:
@@ -119,6 +120,7 @@ class Edition:
             sections=kept,
             id=self.id,
             status=self.status,
+            note=self.note,
         )
 
 

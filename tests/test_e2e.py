@@ -296,3 +296,26 @@ def test_a_feed_that_moved_permanently_says_so(tmp_path: Path, feeds: FeedServer
     config = write_config(tmp_path, feeds, None, extra_feeds=extra)
     result = digest(config, "collect")
     assert f"moved permanently to {feeds.url('/world.xml')}" in result.stdout.replace("\n", "")
+
+
+def test_quiet_day_is_skipped_or_sent_with_a_note(
+    tmp_path: Path, feeds: FeedServer, smtp_server: SmtpServer
+) -> None:
+    skip = tmp_path / "skip"
+    skip.mkdir()
+    config = write_config(skip, feeds, smtp_server.port, edition="min_items = 10")
+    digest(config, "subscribers", "add", "ann@example.org")
+    result = digest(config, "run")
+    assert "quiet day: 5 stories, fewer than edition.min_items = 10" in result.stderr
+    assert smtp_server.messages == []
+    assert json.loads(digest(config, "edition", "show", "--json").stdout)["status"] == "skipped"
+
+    send = tmp_path / "send"
+    send.mkdir()
+    config = write_config(send, feeds, smtp_server.port,
+                          edition='min_items = 10\nquiet_day = "send"')
+    digest(config, "subscribers", "add", "ann@example.org")
+    digest(config, "run")
+    (msg,) = smtp_server.wait_for(1)
+    assert "A quiet evening: 5 new stories since the last edition." in msg.part("html")
+    assert "A quiet evening: 5 new stories since the last edition." in msg.part("plain")
