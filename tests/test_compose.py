@@ -323,3 +323,68 @@ def test_the_config_loader_runs_the_checks() -> None:
     cfg = parse_config({"edition": {"group_by": "region", "regions": {"Europe": ["RS", "FR"]}}},
                        env={})
     assert cfg.edition.regions["Europe"] == ("RS", "FR")
+
+
+# ------------------------------------------------- same story: headlines, news cycle
+
+def test_alike_headlines_merge_even_when_the_teasers_wander() -> None:
+    a = entry(BBC, "Volcano erupts on Lanzarote island, thousands evacuated",
+              "Residents described ash falling on gardens while a choir rehearsal carried on "
+              "in the church hall across the valley during the afternoon.", hours_ago=3)
+    b = entry(NYT, "Thousands Evacuated as Volcano Erupts on Lanzarote Island",
+              "Tour operators cancelled excursions and a regional airline said timetables "
+              "would be reviewed with aviation authorities next week.", hours_ago=2)
+    (story,) = build([a, b]).stories
+    assert [s.name for s in story.also] in (["NYT"], ["BBC"])
+
+
+def test_the_same_words_a_day_and_a_half_apart_are_another_news_cycle() -> None:
+    later = dataclasses.replace(
+        FERRY[1], first_seen_at=NOW - dt.timedelta(hours=33),
+        published=NOW - dt.timedelta(hours=33),
+    )
+    assert len(build([FERRY[0], later]).stories) == 2
+
+
+def test_one_outlets_explainer_stays_apart_from_its_report() -> None:
+    """Alike enough for two outlets (merged), not for two pieces of one outlet."""
+    report = entry(DW, "Flood waters rise in Dresden as the Elbe breaks its banks",
+                   "Firefighters evacuated the old town of Dresden as the Elbe rose above "
+                   "nine metres on Tuesday.", hours_ago=3)
+    text = ("Dresden sits in a wide valley where the Elbe has flooded many times; engineers "
+            "explain the river's rise.")
+    same_outlet = entry(DW, "Why the Elbe floods Dresden so often", text, hours_ago=2)
+    other_outlet = entry(NYT, "Why the Elbe floods Dresden so often", text, hours_ago=2)
+    assert len(build([report, same_outlet]).stories) == 2
+    assert len(build([report, other_outlet]).stories) == 1
+
+
+# ---------------------------------------------------- region: the outlet as a fallback
+
+def test_a_local_outlet_places_a_story_naming_no_place_and_says_so() -> None:
+    local = entry(DW, "Council votes to close two libraries", "Savings of a million dollars.",
+                  url="https://news.example.co.nz/local/article-123")
+    story = build([local]).stories[0]
+    assert story.region == "Oceania"
+    assert story.countries == ("NZ",)
+    assert "fallback" in story.reasons[0] and "NZ" in story.reasons[0]
+
+
+def test_the_story_s_own_words_win_over_the_outlet() -> None:
+    text = entry(DW, "Council in Toronto votes to close two libraries", "Savings planned.",
+                 url="https://news.example.co.nz/local/article-124")
+    story = build([text]).stories[0]
+    assert story.region == "Americas"
+    assert not any("fallback" in r for r in story.reasons)
+
+
+def test_no_fallback_for_world_or_science_sections() -> None:
+    for path in ("world/article-1", "science/article-2"):
+        item = entry(DW, "Scientists find new immune cells", "The cells defend the brain.",
+                     url=f"https://news.example.co.nz/{path}")
+        assert build([item]).stories[0].region == "World"
+
+
+def test_an_office_places_a_story() -> None:
+    placed = place("Home Office to review visa rules", "", (), None, country_regions({}))
+    assert placed.region == "Europe" and placed.countries == ("GB",)
