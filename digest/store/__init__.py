@@ -782,4 +782,18 @@ class Store:
                 .values(note=note, updated_at=now)
             )
 
+    def set_subscriber_sections(
+        self, subscriber_id: int, sections: frozenset[str] | None, now: dt.datetime
+    ) -> None:
+        """The sections a subscriber gets from the next edition on (None: every section)."""
+        with self._tx() as c:
+            found = c.execute(
+                sa.update(t.subscribers)
+                .where(t.subscribers.c.id == subscriber_id)
+                .values(sections=_sections_json(sections), updated_at=now)
+            ).rowcount
+        if not found:
+            raise NotFound(f"no subscriber {subscriber_id}")
+
+
 __all__ = ["DeliveryRow", "FeedRow", "SQLAlchemyError", "Store", "content_hash"]
