@@ -233,7 +233,10 @@ def _quiet(cfg: Config, store: Store, edition: Edition) -> bool:
     """A day with too few stories: skip it (default) or send anyway (edition.quiet_day)."""
     note = pipeline.quiet_day(cfg, store, edition, now=pipeline.utcnow())
     if note is not None:
-        err.print(f"{note}; not sent")
+        err.print(
+            f"{note}; not sent (to send it after all: collect more, then "
+            "`digest build --rebuild` and `digest send`)"
+        )
     return note is not None
 
 

@@ -309,6 +309,12 @@ def test_quiet_day_is_skipped_or_sent_with_a_note(
     assert "quiet day: 5 stories, fewer than edition.min_items = 10" in result.stderr
     assert smtp_server.messages == []
     assert json.loads(digest(config, "edition", "show", "--json").stdout)["status"] == "skipped"
+    assert "`digest build --rebuild` and `digest send`" in result.stderr
+    config.write_text(config.read_text().replace("min_items = 10", "min_items = 3"))
+    digest(config, "build", "--rebuild")
+    digest(config, "send")
+    assert len(smtp_server.wait_for(1)) == 1
+    smtp_server.messages.clear()
 
     send = tmp_path / "send"
     send.mkdir()
