@@ -31,7 +31,7 @@ from digest.serve import add_healthz
 from digest.store import Store
 from tests.support.feedserver import FeedServer
 from tests.support.smtpserver import SmtpServer
-from tests.test_schedule_support import (
+from tests.support.scheduling import (
     add_subscribers,
     config,
     serve_feed,

@@ -23,7 +23,7 @@ import pytest
 from digest.store import Store
 from tests.support.feedserver import FeedServer
 from tests.support.smtpserver import SmtpServer, free_port
-from tests.test_schedule_support import (
+from tests.support.scheduling import (
     add_subscribers,
     cron_at,
     serve_feed,
