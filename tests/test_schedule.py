@@ -30,7 +30,6 @@ from digest.schedule import (
 from digest.serve import add_healthz
 from digest.store import Store
 from tests.support.feedserver import FeedServer
-from tests.support.smtpserver import SmtpServer
 from tests.support.scheduling import (
     add_subscribers,
     config,
@@ -38,6 +37,7 @@ from tests.support.scheduling import (
     settings,
     write_config,
 )
+from tests.support.smtpserver import SmtpServer
 
 UTC = dt.UTC
 FIRE = dt.datetime(2026, 11, 25, 18, 30, tzinfo=UTC)

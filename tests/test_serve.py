@@ -22,7 +22,6 @@ import pytest
 
 from digest.store import Store
 from tests.support.feedserver import FeedServer
-from tests.support.smtpserver import SmtpServer, free_port
 from tests.support.scheduling import (
     add_subscribers,
     cron_at,
@@ -30,6 +29,7 @@ from tests.support.scheduling import (
     settings,
     write_config,
 )
+from tests.support.smtpserver import SmtpServer, free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
