@@ -130,7 +130,7 @@ LABELS = Path(__file__).resolve().parent / "labels"
 # tuning stopped and are reported separately.
 TUNED = ("2026-09-10-dw-aljazeera-bbc-nyt", "2020-09-02-outlets")
 # Pairs are judged only between items published at most this far apart: an edition covers
-# about a day, and the merge itself is time-windowed (digest.compose.cluster.WINDOW).
+# about a day; the merge itself joins only tellings 24 h apart (digest.compose.cluster.WINDOW).
 PAIR_WINDOW = dt.timedelta(hours=36)
 HELD_OUT = ("2020-06-10-outlets",)
 
