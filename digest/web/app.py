@@ -40,6 +40,7 @@ from digest.web.pages import (
     same_origin,
     templates_version,
 )
+from digest.web.subscribe import add_subscription_routes
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +62,7 @@ def create_app(cfg: Config, store: Store | None = None) -> FastAPI:
     app.state.cfg = cfg
     app.state.env = page_env()
     _routes(app, cfg)
+    add_subscription_routes(app, cfg)  # /subscribe, /c/…, /u/…, /p/… (digest/web/subscribe.py)
     _errors(app)
     return app
 

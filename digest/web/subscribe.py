@@ -1,0 +1,296 @@
+"""The reader's pages: subscribe (double opt-in), confirm, unsubscribe (RFC 8058), preferences.
+
+    GET  /subscribe              the form: address, sections
+    POST /subscribe              "check your inbox" for every usable address (no address
+                                 enumeration): a confirmation email, or to an active
+                                 subscriber an "already subscribed" one; a bad address 400
+    GET  /c/{token}              "Confirm your subscription" button (GET changes nothing)
+    POST /c/{token}              pending → active
+    GET  /u/{token}              "Unsubscribe ann@… from Evening Digest?" button
+    POST /u/{token}              unsubscribes: the page's button, and RFC 8058 one-click
+                                 (body ``List-Unsubscribe=One-Click``, urlencoded or multipart,
+                                 no cookies, no CSRF check, answered 200, never redirected)
+    POST /u/{token}/resubscribe  undo, for one who unsubscribed themselves (not a bounce)
+    GET  /p/{token}              preferences: the address, sections, an unsubscribe button
+    POST /p/{token}              saves the sections; 303 to GET /p/{token}?saved=1
+
+A forged or damaged token is a 400 page, a good token for a subscriber no longer stored a
+404 page. Token pages are never cached, indexed, framed or sent on as a Referer. Nothing
+here is rate-limited yet: a subscribe form can make the server send mail to any address.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from digest import pipeline
+from digest import subscriptions as subs
+from digest.addresses import normalise_email
+from digest.config import Config
+from digest.errors import DeliveryError, DigestError, InvalidInput, NotFound
+from digest.store import Store
+from digest.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE
+from digest.types import Subscriber
+from digest.web.pages import form_values, page
+
+log = logging.getLogger(__name__)
+
+BODY_LIMIT = 64 * 1024  # a form post or a provider's one-click POST is a few bytes
+PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Robots-Tag": "noindex"}
+TOKEN_PAGE = {**PRIVATE, "X-Frame-Options": "DENY",
+              "Content-Security-Policy": "frame-ancestors 'none'"}
+Form = dict[str, list[str]]
+
+
+class MailUnavailable(DigestError):
+    """The confirmation email could not be handed over just now."""
+
+    http_status = 503
+
+
+@dataclass(frozen=True)
+class Site:
+    """What every reader's page needs: config, store, signed links, this moment."""
+
+    cfg: Config
+    store: Store
+    secret: str
+    links: subs.Links
+
+    @classmethod
+    def of(cls, request: Request, cfg: Config) -> Site:
+        store = request.app.state.store
+        assert isinstance(store, Store)
+        secret = pipeline.secret_for(cfg, store)
+        return cls(cfg, store, secret, subs.Links(cfg, secret))
+
+    def subscriber(self, purpose: str, token: str) -> Subscriber:
+        """InvalidInput (400) for a bad token, NotFound (404) for a gone subscriber."""
+        return self.store.subscriber(self.links.check(purpose, token))
+
+
+def add_subscription_routes(app: FastAPI, cfg: Config) -> None:
+    """Register the reader's pages on ``app`` (whose ``state.store`` holds the Store)."""
+    _subscribe_routes(app, cfg)
+    _token_routes(app, cfg)
+
+
+# ---- rendering -----------------------------------------------------------------------------
+
+
+def _html(
+    request: Request, cfg: Config, name: str, *, status: int = 200,
+    headers: dict[str, str] | None = None, **context: Any,
+) -> HTMLResponse:
+    body = page(request.app.state.env, f"subscription/{name}",
+                newsletter=cfg.newsletter.name, **context)
+    sent = TOKEN_PAGE if headers is None else headers
+    return HTMLResponse(body, status_code=status, headers=sent)
+
+
+def _problem(request: Request, cfg: Config, exc: DigestError) -> HTMLResponse:
+    titles = {400: "This link is not valid", 404: "This address is not on our list",
+              503: "Please try again later"}
+    if isinstance(exc, NotFound):
+        exc = NotFound("we have no subscriber for this link any more",
+                       hint="to get the newsletter, subscribe again at /subscribe")
+    elif isinstance(exc, InvalidInput):
+        exc = InvalidInput(exc.message, hint="it may have been cut off when it was copied: "
+                           "open the link from the newest email we sent you")
+    return _html(request, cfg, "problem.html.j2", status=exc.http_status,
+                 title=titles.get(exc.http_status, "Error"), error=exc)
+
+
+def _guarded(request: Request, cfg: Config, make: Callable[[], Response]) -> Response:
+    """A token page, or the reader's 400/404/503 page (never a traceback)."""
+    try:
+        return make()
+    except (InvalidInput, NotFound, MailUnavailable) as e:
+        return _problem(request, cfg, e)
+
+
+def _sections_context(
+    options: list[str], chosen: frozenset[str] | None
+) -> dict[str, Any]:
+    return {"options": options, "everything": chosen is None,
+            "ticked": set(options) if chosen is None else set(chosen)}
+
+
+def _submitted(form: Form, options: list[str]) -> dict[str, Any]:
+    """The checkboxes as the reader left them (to show the form again)."""
+    return {"options": options, "everything": "all" in form,
+            "ticked": set(form.get("section", []))}
+
+
+async def _body(request: Request) -> bytes:
+    data = bytearray()
+    async for chunk in request.stream():
+        data += chunk
+        if len(data) > BODY_LIMIT:
+            raise InvalidInput("the form sent is too large")
+    return bytes(data)
+
+
+# ---- /subscribe ----------------------------------------------------------------------------
+
+
+def _subscribe_routes(app: FastAPI, cfg: Config) -> None:
+    @app.get("/subscribe", response_class=HTMLResponse)
+    def subscribe_form(request: Request) -> HTMLResponse:
+        site = Site.of(request, cfg)
+        options = subs.known_sections(cfg, site.store)
+        return _html(request, cfg, "subscribe.html.j2", headers={}, email="", error=None,
+                     **_sections_context(options, None))
+
+    @app.post("/subscribe", response_class=HTMLResponse)
+    async def subscribe(request: Request) -> Response:
+        form = form_values(await _body(request))
+        return await run_in_threadpool(_subscribe, request, cfg, form)
+
+
+def _subscribe(request: Request, cfg: Config, form: Form) -> Response:
+    site = Site.of(request, cfg)
+    options = subs.known_sections(cfg, site.store)
+    address = (form.get("email") or [""])[0].strip()
+    try:
+        req = _request(site, address, form, options)
+    except InvalidInput as e:
+        return _html(request, cfg, "subscribe.html.j2", status=400, headers=PRIVATE,
+                     email=address, error=e, **_submitted(form, options))
+    except MailUnavailable as e:
+        return _problem(request, cfg, e)
+    return _html(request, cfg, "check_inbox.html.j2", headers=PRIVATE, email=req.email)
+
+
+def _request(site: Site, address: str, form: Form, options: list[str]) -> subs.Requested:
+    if not address:
+        raise InvalidInput("please enter your email address")
+    normalise_email(address)  # the address's problem first, before the sections'
+    sections = subs.chosen_sections(form.get("section", []), everything="all" in form,
+                                    allowed=options)
+    try:
+        req = subs.request_subscription(
+            site.cfg, site.store, address, sections, now=pipeline.utcnow(),
+            secret=site.secret,
+        )
+    except DeliveryError as e:
+        log.warning("subscribe: the confirmation email was not sent: %s", e)
+        raise MailUnavailable("we could not send the confirmation email just now",
+                              hint="please try again in a few minutes") from None
+    log.info("subscribe: subscriber %d (%s mail sent)", req.subscriber.id, req.mail)
+    return req
+
+
+# ---- /c, /u, /p ----------------------------------------------------------------------------
+
+
+def _token_routes(app: FastAPI, cfg: Config) -> None:
+    @app.get("/c/{token}", response_class=HTMLResponse)
+    def confirm_page(request: Request, token: str) -> Response:
+        return _guarded(request, cfg, lambda: _confirm(request, cfg, token, post=False))
+
+    @app.post("/c/{token}", response_class=HTMLResponse)
+    def confirm(request: Request, token: str) -> Response:
+        return _guarded(request, cfg, lambda: _confirm(request, cfg, token, post=True))
+
+    @app.get("/u/{token}", response_class=HTMLResponse)
+    def unsubscribe_page(request: Request, token: str) -> Response:
+        return _guarded(request, cfg, lambda: _unsubscribe(request, cfg, token, action=""))
+
+    @app.post("/u/{token}", response_class=HTMLResponse)
+    async def unsubscribe(request: Request, token: str) -> Response:
+        body = await _body(request)
+        how = "one-click (RFC 8058)" if b"One-Click" in body else "on the unsubscribe page"
+        return await run_in_threadpool(
+            _guarded, request, cfg, lambda: _unsubscribe(request, cfg, token, action=how)
+        )
+
+    @app.post("/u/{token}/resubscribe", response_class=HTMLResponse)
+    def resubscribe(request: Request, token: str) -> Response:
+        return _guarded(
+            request, cfg, lambda: _unsubscribe(request, cfg, token, action="resubscribe")
+        )
+
+    @app.get("/p/{token}", response_class=HTMLResponse)
+    def preferences_page(request: Request, token: str, saved: int = 0) -> Response:
+        return _guarded(request, cfg, lambda: _preferences(request, cfg, token, saved=bool(saved)))
+
+    @app.post("/p/{token}", response_class=HTMLResponse)
+    async def preferences(request: Request, token: str) -> Response:
+        form = form_values(await _body(request))
+        return await run_in_threadpool(
+            _guarded, request, cfg, lambda: _save_preferences(request, cfg, token, form)
+        )
+
+
+def _confirm(request: Request, cfg: Config, token: str, *, post: bool) -> Response:
+    site = Site.of(request, cfg)
+    sub = site.subscriber(CONFIRM, token)
+    if post:
+        sub = subs.confirm(site.store, sub.id, pipeline.utcnow())
+    state = {"pending": "ask", "active": "subscribed"}.get(sub.status, "stale")
+    return _html(request, cfg, "confirm.html.j2", state=state, subscriber=sub,
+                 action=site.links.path(CONFIRM, sub.id),
+                 preferences=site.links.path(PREFERENCES, sub.id))
+
+
+def _unsubscribe_state(sub: Subscriber, action: str) -> str:
+    if sub.status in ("bounced", "pending") and action == "resubscribe":
+        return sub.status
+    if sub.status == "active" and action == "resubscribe":
+        return "resubscribed"
+    return {"unsubscribed": "done", "bounced": "bounced"}.get(sub.status, "ask")
+
+
+def _unsubscribe(request: Request, cfg: Config, token: str, *, action: str) -> Response:
+    """``action``: "" (GET: show), "resubscribe", or how the unsubscribe came (a note)."""
+    site = Site.of(request, cfg)
+    sub = site.subscriber(UNSUBSCRIBE, token)
+    now = pipeline.utcnow()
+    if action == "resubscribe":
+        sub = subs.resubscribe(site.store, sub.id, now)
+    elif action:
+        sub = subs.unsubscribe(site.store, sub.id, now, how=action)
+    if action:
+        log.info("subscriber %d: %s → %s", sub.id, action, sub.status)
+    path = site.links.path(UNSUBSCRIBE, sub.id)
+    return _html(request, cfg, "unsubscribe.html.j2", state=_unsubscribe_state(sub, action),
+                 subscriber=sub, action=path, resubscribe=f"{path}/resubscribe",
+                 preferences=site.links.path(PREFERENCES, sub.id))
+
+
+def _preferences(
+    request: Request, cfg: Config, token: str, *, saved: bool = False,
+    form: Form | None = None, error: DigestError | None = None,
+) -> Response:
+    site = Site.of(request, cfg)
+    sub = site.subscriber(PREFERENCES, token)
+    options = subs.section_options(subs.known_sections(cfg, site.store), sub.sections)
+    boxes = _submitted(form, options) if form is not None else _sections_context(
+        options, sub.sections)
+    return _html(request, cfg, "preferences.html.j2", status=400 if error else 200,
+                 subscriber=sub, saved=saved, error=error, **boxes,
+                 action=site.links.path(PREFERENCES, sub.id),
+                 unsubscribe=site.links.path(UNSUBSCRIBE, sub.id))
+
+
+def _save_preferences(request: Request, cfg: Config, token: str, form: Form) -> Response:
+    site = Site.of(request, cfg)
+    sub = site.subscriber(PREFERENCES, token)
+    options = subs.section_options(subs.known_sections(cfg, site.store), sub.sections)
+    try:
+        chosen = subs.chosen_sections(form.get("section", []), everything="all" in form,
+                                      allowed=options)
+    except InvalidInput as e:
+        return _preferences(request, cfg, token, form=form, error=e)
+    subs.save_sections(site.store, sub.id, chosen, pipeline.utcnow())
+    log.info("subscriber %d: sections saved", sub.id)
+    return RedirectResponse(f"{site.links.path(PREFERENCES, sub.id)}?saved=1", status_code=303,
+                            headers=PRIVATE)
