@@ -1,0 +1,452 @@
+"""The reader's pages over HTTP: subscribe with double opt-in (the confirmation email received
+by a real SMTP server and its link followed), RFC 8058 one-click unsubscribe exactly as a mail
+provider sends it (over a real socket to uvicorn, using the List-Unsubscribe header of an
+edition that was really sent), preferences honoured by the next edition, GET never changing
+anything, damaged tokens as 400 pages. Real SQLite file throughout."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import re
+import threading
+import time
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import httpx
+import pytest
+import uvicorn
+
+from digest import pipeline
+from digest import subscriptions as subs
+from digest.config import Config, EditionConfig
+from digest.errors import InvalidInput, NotFound
+from digest.store import Store
+from digest.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, Tokens
+from digest.types import Edition, Feed, Subscriber
+from digest.web import create_app
+from tests.support.smtpserver import Received, SmtpServer, free_port
+from tests.test_preview import AT, make_config, stored
+
+with warnings.catch_warnings():
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
+
+LINK = re.compile(r"https://news\.example(/[cpu]/[A-Za-z0-9_.-]+)")
+Site = tuple[TestClient, Store, Edition, Config]
+
+
+@pytest.fixture
+def site(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Site]:
+    cfg = make_config(tmp_path, smtp_server)
+    store, saved = stored(cfg)
+    with TestClient(create_app(cfg, store), raise_server_exceptions=False) as client:
+        yield client, store, saved, cfg
+    store.close()
+
+
+@contextmanager
+def serving(cfg: Config, port: int | None = None) -> Iterator[str]:
+    """The app under uvicorn in a thread on loopback; yields its base URL."""
+    port = port or free_port()
+    server = uvicorn.Server(uvicorn.Config(create_app(cfg), host="127.0.0.1", port=port,
+                                           log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
+def by_email(store: Store, email: str) -> Subscriber:
+    return next(s for s in store.subscribers() if s.email == email)
+
+
+def link_in(msg: Received, prefix: str) -> str:
+    paths = [p for p in LINK.findall(msg.part("plain")) if p.startswith(prefix)]
+    assert paths, msg.part("plain")
+    assert paths[0] in msg.part("html")
+    return paths[0]
+
+
+def token_path(store: Store, purpose: str, subscriber_id: int) -> str:
+    prefix = {CONFIRM: "c", UNSUBSCRIBE: "u", PREFERENCES: "p"}[purpose]
+    return f"/{prefix}/{Tokens(store.secret()).make(purpose, subscriber_id)}"
+
+
+# ---- double opt-in ---------------------------------------------------------------------------
+
+
+def test_subscribe_sends_a_confirmation_and_its_link_activates(
+    site: Site, smtp_server: SmtpServer
+) -> None:
+    client, store, _, _ = site
+    form = client.get("/subscribe")
+    assert form.status_code == 200
+    for text in ('name="email"', 'value="Europe"', 'value="Business"', 'value="Sports"',
+                 'id="all" checked'):
+        assert text in form.text, text
+    assert "/editions/" not in form.text  # readers see no link to the workbench
+
+    r = client.post("/subscribe", data={"email": " Cat@Example.ORG ", "section": ["Sports"]})
+    assert r.status_code == 200 and "Check your inbox" in r.text and "cat@example.org" in r.text
+    cat = by_email(store, "cat@example.org")
+    assert cat.status == "pending" and cat.sections == frozenset({"Sports"})
+
+    (msg,) = smtp_server.wait_for(1)
+    assert msg.rcpt_tos == ["cat@example.org"] and msg.mail_from == "digest@news.example"
+    m = msg.message
+    assert m["Subject"] == "Confirm your subscription to Evening Digest"
+    assert m["Auto-Submitted"] == "auto-generated" and m["List-Unsubscribe"] is None
+    assert b"\r\n" in msg.data and b"\n" not in msg.data.replace(b"\r\n", b"")
+    assert "You chose these sections: Sports." in msg.part("plain")
+    confirm = link_in(msg, "/c/")
+
+    page = client.get(confirm)  # a link scanner's prefetch, or the reader opening the mail
+    assert page.status_code == 200 and 'id="confirm"' in page.text
+    assert by_email(store, "cat@example.org").status == "pending"
+    assert page.headers["cache-control"] == "no-store"
+    assert page.headers["referrer-policy"] == "no-referrer"
+
+    done = client.post(confirm)
+    assert done.status_code == 200 and "You're subscribed" in done.text
+    assert by_email(store, "cat@example.org").status == "active"
+    assert client.post(confirm).status_code == 200  # twice is fine
+    assert by_email(store, "cat@example.org").status == "active"
+    assert 'href="/p/' in done.text
+
+
+def test_every_usable_address_gets_the_same_page(site: Site, smtp_server: SmtpServer) -> None:
+    client, store, _, _ = site
+    ann = by_email(store, "ann@example.org")  # active, chose Business
+    new = client.post("/subscribe", data={"email": "new@example.org", "all": "1"})
+    known = client.post("/subscribe", data={"email": "ann@example.org", "all": "1"})
+    assert new.status_code == known.status_code == 200
+    assert new.text.replace("new@", "ann@") == known.text
+    assert by_email(store, "ann@example.org") == ann  # status and sections untouched
+
+    _, already = smtp_server.wait_for(2)
+    assert already.rcpt_tos == ["ann@example.org"]
+    assert already.message["Subject"] == "You're already subscribed to Evening Digest"
+    assert "nothing has changed" in already.part("plain")
+    prefs = client.get(link_in(already, "/p/"))
+    assert prefs.status_code == 200 and "ann@example.org" in prefs.text
+
+
+def test_a_pending_address_is_sent_a_new_confirmation(
+    site: Site, smtp_server: SmtpServer
+) -> None:
+    client = site[0]
+    for _ in range(2):
+        assert client.post("/subscribe", data={"email": "dan@example.org", "all": "1"}
+                           ).status_code == 200
+    first, second = smtp_server.wait_for(2)
+    assert link_in(first, "/c/") == link_in(second, "/c/")
+    assert len(site[1].subscribers()) == 3
+
+
+def test_an_unsubscribed_reader_can_subscribe_again_but_an_old_link_cannot(
+    site: Site, smtp_server: SmtpServer
+) -> None:
+    client, store, _, _ = site
+    bob = by_email(store, "bob@example.org")
+    old_confirm = token_path(store, CONFIRM, bob.id)
+    client.post(token_path(store, UNSUBSCRIBE, bob.id))
+    stale = client.post(old_confirm)
+    assert stale.status_code == 200 and "expired" in stale.text
+    assert by_email(store, "bob@example.org").status == "unsubscribed"
+
+    client.post("/subscribe", data={"email": "bob@example.org", "section": "Europe"})
+    assert by_email(store, "bob@example.org").status == "pending"
+    (msg,) = smtp_server.wait_for(1)
+    client.post(link_in(msg, "/c/"))
+    again = by_email(store, "bob@example.org")
+    assert again.status == "active" and again.sections == frozenset({"Europe"})
+
+
+@pytest.mark.parametrize("email, message", [
+    ("", "Please enter your email address"),
+    ("ann@", "is not a usable email address"),
+    ("ann example.org", "is not a usable email address"),
+])
+def test_a_bad_address_shows_the_form_again(
+    site: Site, smtp_server: SmtpServer, email: str, message: str
+) -> None:
+    client, store, _, _ = site
+    r = client.post("/subscribe", data={"email": email, "section": "Sports"})
+    assert r.status_code == 400 and message in r.text and 'id="subscribe"' in r.text
+    assert 'value="Sports" checked' in r.text and 'value="Europe" checked' not in r.text
+    assert len(store.subscribers()) == 2 and smtp_server.messages == []
+
+
+def test_no_section_ticked_is_asked_again(site: Site, smtp_server: SmtpServer) -> None:
+    r = site[0].post("/subscribe", data={"email": "eve@example.org"})
+    assert r.status_code == 400 and "Choose at least one section" in r.text
+    assert smtp_server.messages == []
+
+
+def test_mail_server_down_is_a_503_page_and_asking_again_resends(tmp_path: Path) -> None:
+    down = SmtpServer()  # never started: nothing listens on its port
+    cfg = make_config(tmp_path, down)
+    store, _ = stored(cfg)
+    with TestClient(create_app(cfg, store), raise_server_exceptions=False) as client:
+        r = client.post("/subscribe", data={"email": "fay@example.org", "all": "1"})
+    assert r.status_code == 503 and "try again" in r.text and "Traceback" not in r.text
+    assert by_email(store, "fay@example.org").status == "pending"
+    store.close()
+
+
+def test_with_the_outbox_transport_the_confirmation_is_a_file(tmp_path: Path) -> None:
+    cfg = make_config(tmp_path)
+    store, _ = stored(cfg)
+    with TestClient(create_app(cfg, store)) as client:
+        assert client.post("/subscribe", data={"email": "gil@example.org", "all": "1"}
+                           ).status_code == 200
+    (eml,) = (tmp_path / "outbox").glob("confirm-*.eml")
+    assert b"Subject: Confirm your subscription to Evening Digest\r\n" in eml.read_bytes()
+    store.close()
+
+
+# ---- one-click unsubscribe (RFC 8058) --------------------------------------------------------
+
+
+def send_tonight(cfg: Config, store: Store, edition: Edition, smtp: SmtpServer) -> None:
+    pipeline.send_edition(cfg, store, edition, clock=lambda: AT)
+    smtp.wait_for(len(store.subscribers("active")))
+
+
+def test_one_click_unsubscribe_as_a_mail_provider_sends_it(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    cfg = make_config(tmp_path, smtp_server)
+    store, saved = stored(cfg)
+    send_tonight(cfg, store, saved, smtp_server)
+    ann_mail = next(m for m in smtp_server.messages if m.rcpt_tos == ["ann@example.org"])
+    assert ann_mail.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = re.search(r"<(https://[^>]+)>", str(ann_mail.message["List-Unsubscribe"]))
+    assert url is not None
+    path = url.group(1).removeprefix("https://news.example")
+
+    with serving(cfg) as base, httpx.Client(base_url=base, follow_redirects=False) as http:
+        page = http.get(path)  # what a link scanner does: nothing changes
+        assert page.status_code == 200 and "Unsubscribe ann@example.org from Evening" in page.text
+        assert by_email(store, "ann@example.org").status == "active"
+        # RFC 8058 §3.1: a POST, the body "List-Unsubscribe=One-Click", no cookies, no auth
+        r = http.post(path, content=b"List-Unsubscribe=One-Click",
+                      headers={"Content-Type": "application/x-www-form-urlencoded"})
+        assert r.status_code == 200 and "You're unsubscribed" in r.text
+        assert "set-cookie" not in r.headers and not http.cookies
+        ann = by_email(store, "ann@example.org")
+        assert ann.status == "unsubscribed"
+        first = store.subscribers("unsubscribed")
+        again = http.post(path, files={"List-Unsubscribe": (None, "One-Click")})  # multipart
+        assert again.status_code == 200 and store.subscribers("unsubscribed") == first
+        cross_site = http.post(path, headers={"Origin": "https://mail.provider.example"})
+        assert cross_site.status_code == 200
+
+
+def test_the_page_button_unsubscribes_and_resubscribe_undoes_it(site: Site) -> None:
+    client, store, _, _ = site
+    bob = by_email(store, "bob@example.org")
+    path = token_path(store, UNSUBSCRIBE, bob.id)
+    r = client.post(path, data={})
+    assert r.status_code == 200 and 'id="resubscribe"' in r.text
+    assert by_email(store, "bob@example.org").status == "unsubscribed"
+    assert "You're unsubscribed" in client.get(path).text  # a later visit says so
+    back = client.post(f"{path}/resubscribe")
+    assert back.status_code == 200 and "subscribed again" in back.text
+    assert by_email(store, "bob@example.org").status == "active"
+
+
+def test_a_bounced_address_stays_bounced(site: Site) -> None:
+    client, store, _, _ = site
+    bob = by_email(store, "bob@example.org")
+    store.set_subscriber_status(bob.id, "bounced", AT)
+    path = token_path(store, UNSUBSCRIBE, bob.id)
+    for r in (client.post(path), client.post(f"{path}/resubscribe")):
+        assert r.status_code == 200 and "could not be delivered" in r.text
+        assert 'id="resubscribe"' not in r.text
+    assert by_email(store, "bob@example.org").status == "bounced"
+
+
+def test_get_never_changes_anything(site: Site) -> None:
+    client, store, _, _ = site
+    before = store.subscribers()
+    pending, _ = store.add_subscriber("hal@example.org", now=AT, status="pending")
+    for sub in [*before, pending]:
+        for purpose in (CONFIRM, UNSUBSCRIBE, PREFERENCES):
+            path = token_path(store, purpose, sub.id)
+            assert client.get(path).status_code == 200
+            assert client.head(path).status_code in (200, 405)
+        assert client.get(token_path(store, UNSUBSCRIBE, sub.id) + "/resubscribe"
+                          ).status_code in (404, 405)
+    assert store.subscribers() == [*before, pending]
+
+
+# ---- damaged links ---------------------------------------------------------------------------
+
+
+def changed(token: str, at: int) -> str:
+    return token[:at] + ("A" if token[at] != "A" else "B") + token[at + 1:]
+
+
+def test_damaged_or_forged_tokens_are_a_400_page(site: Site) -> None:
+    client, store, _, _ = site
+    ann = by_email(store, "ann@example.org")
+    good = Tokens(store.secret()).make(UNSUBSCRIBE, ann.id)
+    bad = [
+        good[:-3],  # cut off when copied
+        changed(good, good.index(".") + 2),  # one character of the signature changed
+        Tokens("another-secret").make(UNSUBSCRIBE, ann.id),  # made by someone else
+        "nonsense", "%00", "x" * 3000,
+    ]
+    requests = [(method, path.format(token)) for token in bad for method, path in (
+        ("GET", "/u/{}"), ("POST", "/u/{}"), ("POST", "/c/{}"), ("GET", "/p/{}"),
+        ("POST", "/p/{}"), ("POST", "/u/{}/resubscribe"),
+    )]
+    elsewhere = Tokens(store.secret()).make(PREFERENCES, ann.id)  # made for another page
+    requests += [("POST", f"/u/{elsewhere}"), ("POST", f"/c/{elsewhere}"),
+                 ("GET", f"/p/{good}")]
+    for method, path in requests:
+        r = client.request(method, path)
+        assert r.status_code == 400, (method, path, r.status_code)
+        assert "This link is not valid" in r.text and "Traceback" not in r.text
+    assert by_email(store, "ann@example.org").status == "active"
+
+
+def test_a_valid_token_for_an_unknown_subscriber_is_a_404_page(site: Site) -> None:
+    client, store, _, _ = site
+    for purpose in (CONFIRM, UNSUBSCRIBE, PREFERENCES):
+        for method in ("GET", "POST"):
+            r = client.request(method, token_path(store, purpose, 999))
+            assert r.status_code == 404 and "not on our list" in r.text
+
+
+def test_a_huge_post_is_refused(site: Site) -> None:
+    client, store, _, _ = site
+    path = token_path(store, UNSUBSCRIBE, by_email(store, "bob@example.org").id)
+    r = client.post(path, content=b"x" * 100_000)
+    assert r.status_code == 400 and by_email(store, "bob@example.org").status == "active"
+
+
+# ---- preferences -----------------------------------------------------------------------------
+
+
+def test_preferences_are_saved_and_the_next_edition_follows_them(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    cfg = make_config(tmp_path, smtp_server)
+    store, saved = stored(cfg)
+    bob = by_email(store, "bob@example.org")  # every section
+    path = token_path(store, PREFERENCES, bob.id)
+    with TestClient(create_app(cfg, store)) as client:
+        page = client.get(path)
+        assert 'id="all" checked' in page.text and 'value="Sports" checked' in page.text
+        r = client.post(path, data={"all": "1", "section": ["Europe", "Sports"]},
+                        follow_redirects=False)
+        assert r.status_code == 303 and r.headers["location"] == f"{path}?saved=1"
+        assert by_email(store, "bob@example.org").sections == frozenset({"Europe", "Sports"})
+        shown = client.get(r.headers["location"])
+        assert 'id="saved"' in shown.text and 'value="Business" checked' not in shown.text
+        assert 'id="all" checked' not in shown.text
+
+        empty = client.post(path, data={})
+        assert empty.status_code == 400 and "Choose at least one section" in empty.text
+        assert by_email(store, "bob@example.org").sections == frozenset({"Europe", "Sports"})
+
+    send_tonight(cfg, store, saved, smtp_server)
+    to_bob = next(m for m in smtp_server.messages if m.rcpt_tos == ["bob@example.org"])
+    text = to_bob.part("plain")
+    assert "Leverkusen" in text and "Belgrade" in text and "Oil prices" not in text
+    store.close()
+
+
+def test_all_sections_stores_every_section(site: Site) -> None:
+    client, store, _, _ = site
+    ann = by_email(store, "ann@example.org")
+    client.post(token_path(store, PREFERENCES, ann.id),
+                data={"all": "1", "section": ["Europe", "Business", "Sports"]})
+    assert by_email(store, "ann@example.org").sections is None
+
+
+def test_preferences_offer_a_chosen_section_that_is_gone(site: Site) -> None:
+    client, store, _, _ = site
+    store.set_subscriber_sections(by_email(store, "ann@example.org").id,
+                                  frozenset({"Business", "Opinion"}), AT)
+    page = client.get(token_path(store, PREFERENCES, by_email(store, "ann@example.org").id))
+    assert 'value="Opinion" checked' in page.text and 'value="Europe" checked' not in page.text
+
+
+def test_forged_section_names_are_ignored(site: Site) -> None:
+    client, store, _, _ = site
+    ann = by_email(store, "ann@example.org")
+    client.post(token_path(store, PREFERENCES, ann.id), data={"section": ["Sports", "<b>x"]})
+    assert by_email(store, "ann@example.org").sections == frozenset({"Sports"})
+
+
+def test_preferences_page_has_an_unsubscribe_button(site: Site) -> None:
+    client, store, _, _ = site
+    ann = by_email(store, "ann@example.org")
+    page = client.get(token_path(store, PREFERENCES, ann.id)).text
+    action = re.search(r'<form method="post" action="(/u/[^"]+)"', page)
+    assert action is not None
+    assert client.post(action.group(1)).status_code == 200
+    assert by_email(store, "ann@example.org").status == "unsubscribed"
+
+
+# ---- the logic on its own --------------------------------------------------------------------
+
+
+def test_known_sections_follow_the_grouping(tmp_path: Path) -> None:
+    cfg = make_config(tmp_path)
+    store, _ = stored(cfg)  # an edition with Europe, Business, Sports
+    feeds = (Feed(url="https://a.example/f", name="A", section="Culture"),)
+    by_feed = dataclasses.replace(cfg, feeds=feeds)
+    assert subs.known_sections(by_feed, store) == ["Culture", "Europe", "Business", "Sports"]
+    ordered = dataclasses.replace(by_feed, edition=EditionConfig(sections=("Sports",)))
+    assert subs.known_sections(ordered, store)[:2] == ["Sports", "Culture"]
+    region = dataclasses.replace(cfg, edition=EditionConfig(group_by="region"))
+    assert subs.known_sections(region, store)[:2] == ["Germany", "Europe"]
+    topic = dataclasses.replace(cfg, edition=EditionConfig(group_by="topic", topics=("Sports",)))
+    assert subs.known_sections(topic, store) == ["Sports"]
+    assert subs.known_sections(dataclasses.replace(cfg, newsletter=dataclasses.replace(
+        cfg.newsletter, name="Another")), store) == []
+    store.close()
+
+
+def test_chosen_sections() -> None:
+    known = ["Europe", "Sports"]
+    assert subs.chosen_sections(known, everything=True, allowed=known) is None
+    assert subs.chosen_sections([], everything=True, allowed=known) is None
+    assert subs.chosen_sections(["Sports"], everything=True, allowed=known) == {"Sports"}
+    assert subs.chosen_sections(known, everything=False, allowed=known) == set(known)
+    assert subs.chosen_sections([], everything=False, allowed=[]) is None
+    with pytest.raises(InvalidInput):
+        subs.chosen_sections(["Gone"], everything=False, allowed=known)
+
+
+def test_set_subscriber_sections_of_nobody_is_not_found(tmp_path: Path) -> None:
+    store = Store.open(f"sqlite:///{tmp_path / 'd.sqlite3'}")
+    with pytest.raises(NotFound):
+        store.set_subscriber_sections(1, None, dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    store.close()
+
+
+def test_a_custom_templates_folder_without_confirm_templates_still_works(
+    tmp_path: Path
+) -> None:
+    cfg = make_config(tmp_path, own_templates=True)
+    for old in (tmp_path / "templates" / "email").glob("confirm.*"):
+        old.unlink()
+    data = subs.confirmation_message(cfg, to="ivy@example.org", kind=subs.CONFIRM_MAIL,
+                                     link="https://news.example/c/x", sections=None, now=AT)
+    assert b"You will get every section." in data
