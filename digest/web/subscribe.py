@@ -47,6 +47,11 @@ PRIVATE = {"Cache-Control": "no-store", "Referrer-Policy": "no-referrer", "X-Rob
 TOKEN_PAGE = {**PRIVATE, "X-Frame-Options": "DENY",
               "Content-Security-Policy": "frame-ancestors 'none'"}
 Form = dict[str, list[str]]
+READ = ["GET", "HEAD"]  # link checkers send HEAD; neither changes anything
+
+
+class TooLarge(InvalidInput):
+    """A form post far bigger than any of ours."""
 
 
 class MailUnavailable(DigestError):
@@ -98,7 +103,9 @@ def _html(
 def _problem(request: Request, cfg: Config, exc: DigestError) -> HTMLResponse:
     titles = {400: "This link is not valid", 404: "This address is not on our list",
               503: "Please try again later"}
-    if isinstance(exc, NotFound):
+    if isinstance(exc, TooLarge):
+        titles[400] = "Too much data"
+    elif isinstance(exc, NotFound):
         exc = NotFound("we have no subscriber for this link any more",
                        hint="to get the newsletter, subscribe again at /subscribe")
     elif isinstance(exc, InvalidInput):
@@ -113,6 +120,14 @@ def _guarded(request: Request, cfg: Config, make: Callable[[], Response]) -> Res
     try:
         return make()
     except (InvalidInput, NotFound, MailUnavailable) as e:
+        return _problem(request, cfg, e)
+
+
+async def _form(request: Request, cfg: Config) -> bytes | Response:
+    """The posted body, or the reader's 400 page when it is too large."""
+    try:
+        return await _body(request)
+    except TooLarge as e:
         return _problem(request, cfg, e)
 
 
@@ -134,7 +149,7 @@ async def _body(request: Request) -> bytes:
     async for chunk in request.stream():
         data += chunk
         if len(data) > BODY_LIMIT:
-            raise InvalidInput("the form sent is too large")
+            raise TooLarge(f"a form post here is at most {BODY_LIMIT // 1024} KB")
     return bytes(data)
 
 
@@ -142,7 +157,7 @@ async def _body(request: Request) -> bytes:
 
 
 def _subscribe_routes(app: FastAPI, cfg: Config) -> None:
-    @app.get("/subscribe", response_class=HTMLResponse)
+    @app.api_route("/subscribe", methods=READ, response_class=HTMLResponse)
     def subscribe_form(request: Request) -> HTMLResponse:
         site = Site.of(request, cfg)
         options = subs.known_sections(cfg, site.store)
@@ -151,8 +166,10 @@ def _subscribe_routes(app: FastAPI, cfg: Config) -> None:
 
     @app.post("/subscribe", response_class=HTMLResponse)
     async def subscribe(request: Request) -> Response:
-        form = form_values(await _body(request))
-        return await run_in_threadpool(_subscribe, request, cfg, form)
+        body = await _form(request, cfg)
+        if isinstance(body, Response):
+            return body
+        return await run_in_threadpool(_subscribe, request, cfg, form_values(body))
 
 
 def _subscribe(request: Request, cfg: Config, form: Form) -> Response:
@@ -192,7 +209,7 @@ def _request(site: Site, address: str, form: Form, options: list[str]) -> subs.R
 
 
 def _token_routes(app: FastAPI, cfg: Config) -> None:
-    @app.get("/c/{token}", response_class=HTMLResponse)
+    @app.api_route("/c/{token}", methods=READ, response_class=HTMLResponse)
     def confirm_page(request: Request, token: str) -> Response:
         return _guarded(request, cfg, lambda: _confirm(request, cfg, token, post=False))
 
@@ -200,13 +217,15 @@ def _token_routes(app: FastAPI, cfg: Config) -> None:
     def confirm(request: Request, token: str) -> Response:
         return _guarded(request, cfg, lambda: _confirm(request, cfg, token, post=True))
 
-    @app.get("/u/{token}", response_class=HTMLResponse)
+    @app.api_route("/u/{token}", methods=READ, response_class=HTMLResponse)
     def unsubscribe_page(request: Request, token: str) -> Response:
         return _guarded(request, cfg, lambda: _unsubscribe(request, cfg, token, action=""))
 
     @app.post("/u/{token}", response_class=HTMLResponse)
     async def unsubscribe(request: Request, token: str) -> Response:
-        body = await _body(request)
+        body = await _form(request, cfg)
+        if isinstance(body, Response):
+            return body
         how = "one-click (RFC 8058)" if b"One-Click" in body else "on the unsubscribe page"
         return await run_in_threadpool(
             _guarded, request, cfg, lambda: _unsubscribe(request, cfg, token, action=how)
@@ -218,13 +237,16 @@ def _token_routes(app: FastAPI, cfg: Config) -> None:
             request, cfg, lambda: _unsubscribe(request, cfg, token, action="resubscribe")
         )
 
-    @app.get("/p/{token}", response_class=HTMLResponse)
+    @app.api_route("/p/{token}", methods=READ, response_class=HTMLResponse)
     def preferences_page(request: Request, token: str, saved: int = 0) -> Response:
         return _guarded(request, cfg, lambda: _preferences(request, cfg, token, saved=bool(saved)))
 
     @app.post("/p/{token}", response_class=HTMLResponse)
     async def preferences(request: Request, token: str) -> Response:
-        form = form_values(await _body(request))
+        body = await _form(request, cfg)
+        if isinstance(body, Response):
+            return body
+        form = form_values(body)
         return await run_in_threadpool(
             _guarded, request, cfg, lambda: _save_preferences(request, cfg, token, form)
         )
