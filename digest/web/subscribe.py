@@ -73,7 +73,9 @@ class Site:
     def of(cls, request: Request, cfg: Config) -> Site:
         store = request.app.state.store
         assert isinstance(store, Store)
-        secret = pipeline.secret_for(cfg, store)
+        secret = getattr(request.app.state, "reader_secret", None)
+        if not isinstance(secret, str):  # read once: store.secret() is a write transaction
+            secret = request.app.state.reader_secret = pipeline.secret_for(cfg, store)
         return cls(cfg, store, secret, subs.Links(cfg, secret))
 
     def subscriber(self, purpose: str, token: str) -> Subscriber:
