@@ -1,4 +1,5 @@
-"""The web app: the preview workbench, the public archive, live template reloads.
+"""The web app: the preview workbench, the public archive, live template reloads, and the
+readers' pages (subscribe, confirm, unsubscribe, preferences: see digest/web/subscribe.py).
 
     GET  /                              the archive: every edition, newest first
     GET  /archive/{YYYY-MM-DD}          the public copy (the email's view-in-browser link)
@@ -7,6 +8,8 @@
     GET  /editions/{key}/message.eml    the raw message, headers and all
     POST /editions/{key}/test-send      "[TEST] " copies to the addresses given; no ledger rows
     GET  /preview/version               a hash of the email templates' mtimes (live reload)
+    GET|POST /subscribe, /c/{token}, /u/{token}, /p/{token}   readers (docs/subscribers.md)
+    GET  /healthz                       added by digest serve (digest/serve.py)
 
 ``create_app`` has no side effects: the store is opened by the lifespan when not given.
 DigestErrors become HTML pages with their HTTP status (TemplateError 500 with file and line,
