@@ -8,21 +8,17 @@ keeps them). Without /usr/bin/chromium the tests skip (and fail under CI=true).
 from __future__ import annotations
 
 import shutil
-import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from digest.config import Config
 from digest.render import templates_dir
-from digest.web import create_app
 from tests.conftest import need
-from tests.support.smtpserver import SmtpServer, free_port
+from tests.support.smtpserver import SmtpServer
+from tests.support.webserver import serving
 from tests.test_preview import break_template, make_config, stored
 
 pytestmark = pytest.mark.browser
@@ -33,23 +29,6 @@ ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
 SHOTS = Path(__file__).resolve().parents[1] / "artifacts" / "screenshots"
 
 
-@contextmanager
-def serving(cfg: Config) -> Iterator[str]:
-    """The app under uvicorn in a thread; yields its base URL."""
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(cfg), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture

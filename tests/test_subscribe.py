@@ -9,16 +9,12 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
-import threading
-import time
 import warnings
 from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 
 from digest import pipeline
 from digest import subscriptions as subs
@@ -28,7 +24,8 @@ from digest.store import Store
 from digest.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, Tokens
 from digest.types import Edition, Feed, Subscriber
 from digest.web import create_app
-from tests.support.smtpserver import Received, SmtpServer, free_port
+from tests.support.smtpserver import Received, SmtpServer
+from tests.support.webserver import serving
 from tests.test_preview import AT, make_config, stored
 
 with warnings.catch_warnings():
@@ -48,23 +45,6 @@ def site(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Site]:
     store.close()
 
 
-@contextmanager
-def serving(cfg: Config, port: int | None = None) -> Iterator[str]:
-    """The app under uvicorn in a thread on loopback; yields its base URL."""
-    port = port or free_port()
-    server = uvicorn.Server(uvicorn.Config(create_app(cfg), host="127.0.0.1", port=port,
-                                           log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 def by_email(store: Store, email: str) -> Subscriber:
