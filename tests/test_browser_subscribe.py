@@ -16,9 +16,9 @@ import pytest
 from digest.store import Store
 from digest.types import Subscriber
 from tests.support.smtpserver import SmtpServer, free_port
+from tests.support.webserver import serving
 from tests.test_browser import SHOTS, browser
 from tests.test_preview import make_config, stored
-from tests.test_subscribe import serving
 
 pytestmark = pytest.mark.browser
 __all__ = ["browser"]  # the fixture, shared with tests/test_browser.py
