@@ -212,13 +212,30 @@ def _source_view(source: Source) -> LinkView:
     return LinkView(name=clean_text(source.name), url=safe_url(source.url))
 
 
-def story_view(story: Story, *, top: bool = False) -> StoryView:
-    title = clean_text(story.title)
+def edit_kicker(title: str, kicker: str, section: str) -> tuple[str, str]:
+    """An editor's touch: "Germany: Energy boss …" under a "Germany" kicker or section loses
+    the repeated "Germany: ", and a kicker that only repeats the section name is dropped."""
+    for place in (kicker, section):
+        prefix = f"{place}:"
+        if place and title.casefold().startswith(prefix.casefold()):
+            rest = title[len(prefix):].strip()
+            if rest:
+                title = rest[0].upper() + rest[1:]
+            break
+    if kicker.casefold() == section.casefold():
+        kicker = ""
+    return title, kicker
+
+
+def story_view(story: Story, *, top: bool = False, section: str = "") -> StoryView:
+    title, kicker = edit_kicker(
+        clean_text(story.title), clean_text(story.kicker), clean_text(section)
+    )
     return StoryView(
         title=title,
         url=safe_url(story.url),
         teaser=clean_text(story.teaser),
-        kicker=clean_text(story.kicker),
+        kicker=kicker,
         source=clean_text(story.source),
         image=_image_view(story.image, title),
         also=tuple(_source_view(s) for s in story.also if clean_text(s.name)),
@@ -231,7 +248,9 @@ def section_views(edition: Edition) -> tuple[SectionView, ...]:
     return tuple(
         SectionView(
             name=clean_text(section.name),
-            stories=tuple(story_view(s, top=s is top) for s in section.stories),
+            stories=tuple(
+                story_view(s, top=s is top, section=section.name) for s in section.stories
+            ),
         )
         for section in edition.sections
         if section.stories

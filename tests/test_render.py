@@ -559,3 +559,17 @@ def test_fill_accepts_markers_and_refuses_a_missing_value(personal: Rendered) ->
     assert Renderer.fill(personal, by_marker) == Renderer.fill(personal, SUBSCRIBER)
     with pytest.raises(ValueError, match="unsubscribe_url"):
         Renderer.fill(personal, {"email": "ann@example.org", "preferences_url": "https://x"})
+
+
+def test_a_kicker_is_not_said_twice() -> None:
+    from digest.render import edit_kicker
+
+    assert edit_kicker("Serbia: S-400 arrives", "Serbia", "Europe") == ("S-400 arrives", "Serbia")
+    assert edit_kicker("Germany: energy boss warns", "Germany", "Germany") == (
+        "Energy boss warns", ""
+    )
+    assert edit_kicker("Ceuta: documents show", "Spain", "Europe") == (
+        "Ceuta: documents show", "Spain"
+    )
+    assert edit_kicker("Serbia:", "Serbia", "Europe") == ("Serbia:", "Serbia")
+    assert edit_kicker("Plain title", "", "World") == ("Plain title", "")
