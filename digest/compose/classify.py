@@ -15,6 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from digest.compose import gazetteer as gz
+from digest.compose.places import city_index
 from digest.compose.text import url_host, url_path_parts, words
 
 KNOWN_TOPICS: tuple[str, ...] = (
@@ -24,12 +25,13 @@ KNOWN_TOPICS: tuple[str, ...] = (
 # kind → how much one mention counts
 _KIND_WEIGHT = {
     "region": 0.8, "name": 1.0, "place": 1.0, "demonym": 0.7, "institution": 0.8, "person": 0.6,
+    "city": 1.0,
 }
 # less evidence than this (a little more than one place named once in the teaser) leaves a
 # story in World
-MIN_EVIDENCE = 1.2
+MIN_EVIDENCE = 1.0
 # field → how much a mention there counts
-_FIELD_WEIGHT = {"title": 3.0, "categories": 1.0, "url": 1.5, "teaser": 1.0}
+_FIELD_WEIGHT = {"title": 3.0, "categories": 0.8, "url": 1.5, "teaser": 1.0}
 _MAX_PHRASE = 4
 # lower-case slug words that are also ordinary words or names: not read from URLs
 _URL_AMBIGUOUS = frozenset(
@@ -48,6 +50,9 @@ class Mention:
     kind: str
     field: str
     position: int
+    # other countries the words may stand for ("Georgia": GE or the US state): the story's
+    # other places decide (see _resolve); with ``code`` "" the words count only then
+    alts: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,8 +108,13 @@ def _case_ok(found: Sequence[str], written: str, field: str) -> bool:
     return found[0][:1].isupper()
 
 
+# A single place word right after one of these is part of a person's name ("De Lima").
+_NAME_PARTICLES = frozenset({"de", "De", "del", "Del", "da", "Da", "dos", "van", "Van", "von",
+                             "Von", "di", "Di", "bin", "ibn"})
+
+
 def find_mentions(text: str, field: str, start: int = 0) -> list[Mention]:
-    """Longest-first matches of gazetteer phrases in ``text``."""
+    """Longest-first matches of gazetteer phrases in ``text``, then of GeoNames cities."""
     toks = words(text)
     lows = [t.lower() for t in toks]
     out: list[Mention] = []
@@ -114,11 +124,65 @@ def find_mentions(text: str, field: str, start: int = 0) -> list[Mention]:
         for n in range(min(longest, _MAX_PHRASE, len(toks) - i), 0, -1):
             hit = LOOKUP.get(" ".join(lows[i : i + n]))
             if hit and _case_ok(toks[i : i + n], hit[2], field):
-                out.append(Mention(hit[0], " ".join(toks[i : i + n]), hit[1], field, start + i))
+                if n == 1 and i > 0 and toks[i - 1] in _NAME_PARTICLES:
+                    continue
+                code, alts = hit[0], gz.AMBIGUOUS.get(hit[2], ())
+                if alts:
+                    code, alts = alts[0], alts[1:]
+                out.append(Mention(code, " ".join(toks[i : i + n]), hit[1], field, start + i,
+                                   alts))
                 i += n
                 break
         else:
-            i += 1
+            n = _city(toks, lows, i) if field != "url" else 0
+            if n:
+                codes = city_index()[" ".join(lows[i : i + n])]
+                out.append(Mention(codes[0], " ".join(toks[i : i + n]), "city", field,
+                                   start + i, codes[1:]))
+                i += n
+            else:
+                i += 1
+    return out
+
+
+def _city(toks: Sequence[str], lows: Sequence[str], i: int) -> int:
+    """How many words from ``i`` name a GeoNames city (0: none). A one-word name next to
+    another capitalised word is taken for part of a person's or a club's name."""
+    if not toks[i][:1].isupper():
+        return 0
+    index = city_index()
+    for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
+        if " ".join(lows[i : i + n]) not in index or not toks[i + n - 1][:1].isupper():
+            continue
+        if n == 1:
+            before = toks[i - 1] if i > 0 else ""
+            after = toks[i + 1] if i + 1 < len(toks) else ""
+            if before[:1].isupper() or before in _NAME_PARTICLES or after[:1].isupper():
+                return 0
+        return n
+    return 0
+
+
+def _resolve(mentions: Sequence[Mention], hints: Sequence[str] = ()) -> list[Mention]:
+    """Ambiguous words and GeoNames cities take their country from the story's other
+    places (and URL sections): an explicit country, capital or office wins over a town of
+    another country."""
+    firm = {m.code for m in mentions if m.kind != "city" and not m.alts and m.code}
+    firm |= {h for h in hints if h not in gz.REGIONS}
+    out: list[Mention] = []
+    for m in mentions:
+        if m.kind != "city" and not m.alts:
+            out.append(m)
+            continue
+        fits = [c for c in (m.code, *m.alts) if c and c in firm]
+        if fits:
+            code = fits[0]
+        elif m.kind == "city":
+            code = m.code if not firm and not m.alts else ""
+        else:
+            code = m.code
+        if code:
+            out.append(Mention(code, m.text, m.kind, m.field, m.position))
     return out
 
 
@@ -167,6 +231,7 @@ def place(
     hints, slug = _url_words(url)
     mentions += find_mentions(slug, "url", 2000)
     mentions += find_mentions(teaser, "teaser", 3000)
+    mentions = _resolve(mentions, hints)
     country_score: dict[str, float] = {}
     first_seen: dict[str, int] = {}
     count: dict[tuple[str, str], int] = {}
@@ -204,6 +269,9 @@ def place(
         if total > 0:
             why = f"region World: too little evidence ({_evidence(mentions, hints)})"
             return Placement(gz.WORLD, countries, None, (why,))
+        if _GLOBAL.intersection(words(f"{title} {teaser}")):
+            return Placement(gz.WORLD, (), None, ("region World: a global body or subject, "
+                                                  "no place named",))
         return _home_fallback(url, regions)
     best = min(region_score, key=lambda r: (-region_score[r], region_first[r]))
     evidence = _evidence(mentions, hints)
@@ -216,6 +284,12 @@ def place(
     main = next((c for c in countries if regions.get(c) == best), None)
     kicker = gz.COUNTRY_NAMES[main] if main and main != "EU" else None
     return Placement(best, countries, kicker, (f"region {best}: {evidence}",))
+
+
+# Words of a story that is not the outlet's home news even though it names no place.
+_GLOBAL = frozenset({"WHO", "UN", "UNICEF", "Unicef", "IMF", "WTO", "NATO", "global", "Global",
+                     "globally", "worldwide", "Worldwide", "world", "World", "international",
+                     "International"})
 
 
 def _home_fallback(url: str | None, regions: Mapping[str, str]) -> Placement:

@@ -279,6 +279,15 @@ PEOPLE: dict[str, str] = {
     "Andrews": "", "Dan Andrews": "AU", "Berejiklian": "AU", "Palaszczuk": "AU",
 }
 
+# Words that stand for more than one country, as written in the tables above → the
+# country they stand for when the story names nothing else ("" : none), then the others;
+# a story that names one of the others otherwise takes that one ("Georgia" with Atlanta
+# is the US state; "ANC" counts as South Africa's party only beside South African places).
+AMBIGUOUS: dict[str, tuple[str, ...]] = {
+    "Georgia": ("GE", "US"), "Georgian": ("GE", "US"), "Georgians": ("GE", "US"),
+    "ANC": ("", "ZA"),
+}
+
 # Names of whole regions ("@" + region), and names that contain a country word but are no
 # country ("Indian Ocean" is not India): "-" means "consume these words, count nothing".
 REGION_NAMES: dict[str, str] = {
