@@ -375,6 +375,11 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "mortgage", "property", "real estate", "crypto", "bitcoin", "stimulus", "finance",
         "billionaire", "billionaires", "furlough", "hiring", "retailers", "shoppers",
         "brand", "brands", "barrel", "brent", "crude", "workers", "employers", "gdp",
+        "tourism", "tourist", "tourists", "refund", "refunds", "subsidy", "subsidies",
+        "redundancy", "redundancies", "salary", "salaries", "pension", "pensions", "customs",
+        "auction", "exporters", "consumers", "consumer", "supermarket", "supermarkets",
+        "shops", "retail sales", "factory", "factories", "mining", "agriculture", "farmers",
+        "power bill", "energy bills", "jobs", "employment", "payroll", "loan", "loans",
     ),
     "Science & Technology": (
         "science", "scientists", "scientist", "study", "research", "researchers", "space",
@@ -421,7 +426,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "emmy", "emmys", "grammy", "grammys", "netflix", "hollywood", "bollywood", "tv",
         "television", "series", "show", "documentary", "wedding", "heritage", "unesco",
         "culture", "cultural", "religion",
-        "church", "pope", "food", "restaurant", "chef", "travel", "tourism", "tourists",
+        "church", "pope", "food", "restaurant", "chef",
         "comedy", "comedian", "podcast", "photography", "photos", "architecture", "language",
         "rapper", "dj", "superhero", "actors", "stars", "royal", "royals", "tradition",
         "traditions", "dating", "logo", "cartoon", "eurovision",
@@ -457,6 +462,12 @@ def _topic_lookup() -> dict[str, str]:
 
 _TOPIC_LOOKUP = _topic_lookup()
 _STRONG = 3.0
+# Words of a backdrop that runs through a whole news season (in 2020 the pandemic touched
+# every business, school and sports story): they count this much of a topic word, so that
+# the story's own subject wins; alone they still decide.
+_BACKDROP = frozenset({"coronavirus", "covid", "covid-19", "virus", "pandemic", "lockdown",
+                       "quarantine", "cases", "sars-cov-2", "outbreak", "masks", "mask"})
+_BACKDROP_FACTOR = 0.35
 
 
 @dataclass(frozen=True, slots=True)
@@ -465,20 +476,25 @@ class Topic:
     reasons: tuple[str, ...]
 
 
-def _section_topics(url: str | None, categories: Iterable[str]) -> list[tuple[str, str]]:
-    out: list[tuple[str, str]] = []
+def _section_topics(url: str | None, categories: Iterable[str]) -> list[tuple[str, str, float]]:
+    """(topic, reason, weight) of URL sections and feed categories."""
+    out: list[tuple[str, str, float]] = []
     parts = url_path_parts(url)
     for p in parts[:3]:
         for key in (p, p.split("-")[0], re.sub(r"-?\d+$", "", p)):
             if key in SECTION_TOPICS:
-                out.append((SECTION_TOPICS[key], f"URL section /{p}/"))
+                w = _BACKDROP_FACTOR if key in _BACKDROP else 1.0
+                out.append((SECTION_TOPICS[key], f"URL section /{p}/", _STRONG * w))
                 break
     for cat in categories:
         low = cat.strip().lower()
+        if low.startswith(("coronavirus", "covid")):  # a season's backdrop, see _BACKDROP
+            out.append(("Health", f"category '{cat}'", _STRONG * _BACKDROP_FACTOR))
+            continue
         for key in (low, *re.split(r"[/\s,&()-]+", low)):
             topic = SECTION_TOPICS.get(key) or (_TOPIC_LOOKUP.get(key) if key == low else None)
             if topic:
-                out.append((topic, f"category '{cat}'"))
+                out.append((topic, f"category '{cat}'", _STRONG))
                 break
     return out
 
@@ -492,7 +508,11 @@ def _word_topics(text: str, weight: float, field: str) -> list[tuple[str, float,
             phrase = " ".join(lows[i : i + n])
             topic = _TOPIC_LOOKUP.get(phrase)
             if topic and len(lows[i : i + n]) == n:
-                out.append((topic, weight, f"'{phrase}' ({field})"))
+                if phrase == "league" and lows[i + 1 : i + 2] == ["of"]:  # an association
+                    i += 1
+                    break
+                w = weight * (_BACKDROP_FACTOR if phrase in _BACKDROP else 1.0)
+                out.append((topic, w, f"'{phrase}' ({field})"))
                 i += n
                 break
         else:
@@ -512,7 +532,7 @@ def classify_topic(
     scores: dict[str, float] = {}
     why: dict[str, list[str]] = {}
     evidence: list[tuple[str, float, str]] = [
-        (t, _STRONG, r) for t, r in _section_topics(url, categories)
+        (t, w, r) for t, r, w in _section_topics(url, categories)
     ]
     evidence += _word_topics(title, 1.5, "title") + _word_topics(teaser, 0.5, "teaser")
     for topic, w, reason in evidence:
