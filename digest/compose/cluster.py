@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from digest.compose.classify import find_mentions
-from digest.compose.text import teaser_text, terms
+from digest.compose.text import STOPWORDS, stem, teaser_text, terms, words
 from digest.types import Entry
 
 Vector = dict[str, float]
@@ -39,6 +39,14 @@ CROSS_FEED_FACTOR = 1.06
 # better of the whole-text and the headline similarity).
 TITLE_FACTOR = 0.8
 PREFILTER = 0.3  # candidates whose shared rare terms already give this x threshold
+# Two outlets' tellings that share at least ENTITY_MIN rare names or numbers (capitalised
+# words or figures of 3+ digits found in at most ENTITY_DF_SHARE of the entries, at least
+# ENTITY_DF_MIN) are one story from ENTITY_FACTOR x threshold on: "Pelosi … salon" and
+# "Navalny … Novichok" name the event where the rest of the wording differs.
+ENTITY_MIN = 3
+ENTITY_DF_SHARE = 0.01
+ENTITY_DF_MIN = 3
+ENTITY_FACTOR = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,6 +54,7 @@ class Pair:
     i: int
     j: int
     similarity: float
+    by_entities: bool = False  # found through shared rare names (see ENTITY_MIN)
 
 
 def when(entry: Entry) -> dt.datetime:
@@ -67,6 +76,31 @@ def term_counts(entry: Entry, *, teaser: bool = True) -> dict[str, float]:
                 t = f"@{m.code}"
                 counts[t] = counts.get(t, 0.0) + w * COUNTRY_WEIGHT
     return counts
+
+
+def entities(entry: Entry) -> frozenset[str]:
+    """Names and figures of an entry's title and teaser start: capitalised words (not the
+    headline's first word, not stop words) and numbers of three or more digits, as terms."""
+    found: set[str] = set()
+    for k, text in enumerate((entry.title, teaser_text(entry))):
+        toks = words(text)[: TEASER_TERMS if k else None]
+        for n, w in enumerate(toks):
+            if (n == 0 and k == 0) or w.lower() in STOPWORDS:
+                continue
+            if (w[:1].isupper() and len(w) > 2) or (w.isdigit() and len(w) >= 3):
+                found.add(stem(w))
+    return frozenset(found)
+
+
+def rare_entities(entries: Sequence[Entry]) -> list[frozenset[str]]:
+    """Each entry's entities that few entries of the batch share."""
+    ents = [entities(e) for e in entries]
+    df: dict[str, int] = {}
+    for es in ents:
+        for t in es:
+            df[t] = df.get(t, 0) + 1
+    cap = max(ENTITY_DF_MIN, int(ENTITY_DF_SHARE * len(entries)))
+    return [frozenset(t for t in es if df[t] <= cap) for es in ents]
 
 
 def _tf(count: float) -> float:
@@ -103,6 +137,7 @@ def similar_pairs(
     vecs: Sequence[Vector],
     threshold: float,
     titles: Sequence[Vector] | None = None,
+    ents: Sequence[frozenset[str]] | None = None,
 ) -> list[Pair]:
     """Pairs with cosine ≥ threshold and at most ``WINDOW`` apart, strongest first."""
     n = len(entries)
@@ -129,9 +164,15 @@ def similar_pairs(
             sim = _cosine(v, vecs[j])
             if titles is not None:
                 sim = max(sim, TITLE_FACTOR * _cosine(titles[i], titles[j]))
-            need = threshold * (SAME_FEED_FACTOR if feed[i] == feed[j] else CROSS_FEED_FACTOR)
+            same_feed = feed[i] == feed[j]
+            need = threshold * (SAME_FEED_FACTOR if same_feed else CROSS_FEED_FACTOR)
+            by_entities = False
+            if sim < need and ents is not None and not same_feed \
+                    and sim >= threshold * ENTITY_FACTOR \
+                    and len(ents[i] & ents[j]) >= ENTITY_MIN:
+                sim, by_entities = need, True
             if sim >= need and abs(times[i] - times[j]) <= WINDOW:
-                pairs.append(Pair(i, j, sim))
+                pairs.append(Pair(i, j, sim, by_entities))
     pairs.sort(key=lambda p: (-p.similarity, p.i, p.j))
     return pairs
 
@@ -166,11 +207,13 @@ def cluster(entries: Sequence[Entry], threshold: float) -> list[list[int]]:
             i = parent[i]
         return i
 
-    for p in similar_pairs(entries, vecs, threshold, titles):
+    ents = rare_entities(entries) if ENTITY_MIN > 0 else None
+    for p in similar_pairs(entries, vecs, threshold, titles, ents):
         a, b = root(p.i), root(p.j)
         if a == b:
             continue
-        if _centroid_cosine(sums[a], sums[b]) < threshold * CENTROID_FACTOR:
+        floor = ENTITY_FACTOR if p.by_entities else CENTROID_FACTOR
+        if _centroid_cosine(sums[a], sums[b]) < threshold * floor:
             continue
         parent[b] = a
         _add(sums[a], sums.pop(b))
