@@ -7,7 +7,8 @@ once ("Tauranga", "Geelong", "Bacolod", "Stoke"). City names are also words and 
 names, so only what passes these guards is kept:
 
 - a name the hand gazetteer already knows is left to it;
-- one-word names need ``MIN_POPULATION_ONE_WORD`` people, longer names ``MIN_POPULATION``;
+- one-word names need ``MIN_POPULATION_ONE_WORD`` people, longer names ``MIN_POPULATION``
+  (floors chosen on the tuning days);
 - ``STOP`` lists names that are common English words, first names or surnames
   ("Mobile", "Reading", "George", "Corona", "Brits");
 - of several cities with one name the most populous decides; when a city of another
@@ -24,8 +25,8 @@ import unicodedata
 
 from digest.compose.text import words
 
-MIN_POPULATION = 50_000
-MIN_POPULATION_ONE_WORD = 100_000
+MIN_POPULATION = 30_000
+MIN_POPULATION_ONE_WORD = 50_000
 RIVAL_SHARE = 0.25
 
 # City names that are also common words, first names or surnames, or that outlets use for
@@ -106,8 +107,10 @@ def city_index() -> dict[str, tuple[str, ...]]:
 
 
 def _spellings(name: str) -> set[str]:
-    """The name as GeoNames writes it and without accents ("Malmö", "Malmo")."""
+    """The name as GeoNames writes it, without accents ("Malmö", "Malmo") and without a
+    trailing "City" ("Bacolod City", "Bacolod")."""
     plain = "".join(
         ch for ch in unicodedata.normalize("NFKD", name) if not unicodedata.combining(ch)
     )
-    return {name, plain} if plain.isascii() else {name}
+    out = {name, plain} if plain.isascii() else {name}
+    return out | {n.removesuffix(" City") for n in out if n.endswith(" City")}

@@ -1,0 +1,98 @@
+"""Towns from GeoNames, ambiguous names, the pandemic as a backdrop, shared rare names."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.compose.classify import classify_topic, country_regions, place
+from digest.compose.places import city_index
+from tests.test_compose import AJ, BBC, NYT, build, entry
+
+REGIONS = country_regions({})
+
+
+def where(title: str, teaser: str = "", url: str | None = None) -> tuple[str, tuple[str, ...]]:
+    placed = place(title, teaser, (), url, REGIONS)
+    return placed.region, placed.countries
+
+
+def test_a_town_the_hand_gazetteer_lacks_places_a_local_story() -> None:
+    assert "bacolod" in city_index()  # GeoNames' "Bacolod City", without "City"
+    region, countries = where("Market fire destroys 40 stalls",
+                              "Firefighters in Bacolod fought the blaze for three hours.")
+    assert region == "Asia" and countries == ("PH",)
+
+
+@pytest.mark.parametrize("title", [
+    "George and Reading win the spelling bee",   # a first name and a word, not towns
+    "Mobile phones banned in exam halls",
+    "Maria Bacolod wins the regional chess title",  # next to a capitalised word: a name
+])
+def test_words_and_names_that_are_also_towns_place_nothing(title: str) -> None:
+    assert where(title)[0] == "World"
+
+
+def test_a_country_the_story_names_wins_over_a_town_elsewhere() -> None:
+    region, countries = where("France strike halts trains", "Unions met in Bacolod hall.")
+    assert region == "Europe" and "PH" not in countries
+
+
+def test_georgia_is_the_us_state_beside_atlanta_and_the_country_beside_tbilisi() -> None:
+    assert where("Georgia voters queue for hours", "Atlanta polls stayed open late.") == (
+        "Americas", ("US",))
+    assert where("Georgia protests grow", "Crowds filled Tbilisi's main avenue.")[0] == "Europe"
+    assert where("Georgia protests grow")[0] == "Europe"
+
+
+def test_anc_counts_for_south_africa_only_beside_south_african_places() -> None:
+    assert where("ANC interview with the health secretary")[0] == "World"
+    assert where("ANC picks new leader", "Delegates met in Johannesburg.")[0] == "Africa"
+
+
+def test_a_name_particle_makes_a_person_not_a_capital() -> None:
+    assert "PE" not in where("Senator De Lima files bill")[1]
+
+
+def test_a_global_body_is_not_the_outlet_s_home_news() -> None:
+    region, _ = where("WHO clarifies remarks on the virus", "",
+                      "https://news.example.co.nz/local/article-9")
+    assert region == "World"
+
+
+def test_the_pandemic_is_a_backdrop_the_story_s_subject_wins() -> None:
+    assert classify_topic("Airline cuts 3,000 jobs as pandemic hits tourism",
+                          "The coronavirus lockdown emptied planes.", (), None, ()).topic \
+        == "Business"
+    assert classify_topic("Hospitals fill as coronavirus cases rise", "", (), None, ()).topic \
+        == "Health"
+
+
+def test_league_of_an_association_is_not_sport() -> None:
+    assert classify_topic("League of Mayors offers free buses", "", (), None, ()).topic \
+        != "Sports"
+
+
+RULING = [
+    entry(BBC, "Quillon Varga freed after Marrowby court ruling",
+          "A judge in Marrowby ordered the release of activist Quillon Varga, held since "
+          "March by the Dresh ministry.", hours_ago=3),
+    entry(NYT, "Dresh ministry must let the activist go, judge rules",
+          "Quillon Varga will walk free, a Marrowby tribunal decided.", hours_ago=1),
+]
+
+
+def test_two_outlets_sharing_rare_names_tell_one_story(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert len(build(RULING).stories) == 1
+    import importlib
+
+    monkeypatch.setattr(importlib.import_module("digest.compose.cluster"), "ENTITY_MIN", 0)
+    assert len(build(RULING).stories) == 2  # the wording alone is not alike enough
+
+
+def test_one_shared_name_does_not_merge_two_events() -> None:
+    stories = build([
+        entry(AJ, "Quillon Varga opens a school", "The activist cut the ribbon.", hours_ago=3),
+        entry(NYT, "Floods close roads in the north", "Quillon Varga's town was cut off.",
+              hours_ago=1),
+    ]).stories
+    assert len(stories) == 2
