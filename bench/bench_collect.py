@@ -18,6 +18,7 @@ import contextlib
 import datetime as dt
 import io
 import multiprocessing as mp
+import os
 import re
 import statistics
 import sys
@@ -35,7 +36,11 @@ from digest.config import CollectConfig
 from digest.types import Feed
 from tests.support.feedserver import FeedServer
 
-REAL_FEEDS = Path("/work/shared/feeds")
+REAL_FEEDS = Path(
+    os.environ.get("DIGEST_FEEDS_DIR")
+    or next((str(p) for p in (Path(__file__).resolve().parents[2] / "shared" / "feeds",)
+             if p.is_dir()), "/work/shared/feeds")
+)
 NOW = dt.datetime(2026, 9, 10, 18, 30, tzinfo=dt.UTC)
 ITEMS = 30
 ITEM_RE = re.compile(rb"<(item|entry)[\s>].*?</\1>", re.S)
