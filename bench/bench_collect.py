@@ -36,10 +36,8 @@ from digest.config import CollectConfig
 from digest.types import Feed
 from tests.support.feedserver import FeedServer
 
-REAL_FEEDS = Path(
-    os.environ.get("DIGEST_FEEDS_DIR")
-    or next((str(p) for p in (Path(__file__).resolve().parents[2] / "shared" / "feeds",)
-             if p.is_dir()), "/work/shared/feeds")
+REAL_FEEDS = Path(  # shared/ lies beside the checkout
+    os.environ.get("DIGEST_FEEDS_DIR") or Path(__file__).resolve().parents[2] / "shared" / "feeds"
 )
 NOW = dt.datetime(2026, 9, 10, 18, 30, tzinfo=dt.UTC)
 ITEMS = 30
