@@ -92,7 +92,10 @@ def test_audience_fixed_once_and_ledger_moves_to_final(store: Store) -> None:
     assert [(r.email, r.sections) for r in rows] == [
         ("a@example.org", None), ("b@example.org", frozenset({"News"}))
     ]
-    store.mark_sent(rows[0].id, "<m@x>", T0)
+    store.mark_sent(rows[0].id, "<m@x>", T0 + dt.timedelta(minutes=1), 0.25)
+    sent = store.deliveries(e.id)[0]
+    assert (sent["status"], sent["message_id"], sent["sent_at"], sent["attempts"],
+            sent["seconds"]) == ("sent", "<m@x>", T0 + dt.timedelta(minutes=1), 1, 0.25)
     store.mark_failed(rows[1].id, "451 try later", T0)
     assert [r.email for r in store.deliveries_to_send(e.id, 3)] == ["b@example.org"]
     store.mark_failed(rows[1].id, "451", T0)

@@ -27,6 +27,22 @@ class DeliveryRow:
     last_error: str
 
 
+_MARK_SENT = (
+    sa.update(t.deliveries)
+    .where(t.deliveries.c.id == sa.bindparam("row_id"))
+    .values(
+        status="sent",
+        message_id=sa.bindparam("message_id"),
+        sent_at=sa.bindparam("now", type_=t.UTCDateTime()),
+        updated_at=sa.bindparam("now", type_=t.UTCDateTime()),
+        claimed_by=None,
+        attempts=t.deliveries.c.attempts + 1,
+        last_error="",
+        seconds=sa.bindparam("seconds"),
+    )
+)
+
+
 class LedgerStore(StoreBase):
     """The audience of an edition and what became of each message."""
 
@@ -171,15 +187,12 @@ class LedgerStore(StoreBase):
     def mark_sent(
         self, delivery_id: int, message_id: str, now: dt.datetime, seconds: float = 0.0
     ) -> None:
+        """The hot path of a send (one call per message): the statement is built once."""
         with self._tx() as c:
             c.execute(
-                sa.update(t.deliveries)
-                .where(t.deliveries.c.id == delivery_id)
-                .values(
-                    status="sent", message_id=message_id, sent_at=now, updated_at=now,
-                    claimed_by=None,
-                    attempts=t.deliveries.c.attempts + 1, last_error="", seconds=seconds,
-                )
+                _MARK_SENT,
+                {"row_id": delivery_id, "message_id": message_id, "now": now,
+                 "seconds": seconds},
             )
 
     def mark_failed(self, delivery_id: int, error: str, now: dt.datetime) -> None:
