@@ -115,7 +115,11 @@ _NAME_PARTICLES = frozenset({"de", "De", "del", "Del", "da", "Da", "dos", "van",
 
 def find_mentions(text: str, field: str, start: int = 0) -> list[Mention]:
     """Longest-first matches of gazetteer phrases in ``text``, then of GeoNames cities."""
-    toks = words(text)
+    return mentions_in(words(text), field, start)
+
+
+def mentions_in(toks: Sequence[str], field: str, start: int = 0) -> list[Mention]:
+    """``find_mentions`` in text already split by ``words``."""
     lows = [t.lower() for t in toks]
     out: list[Mention] = []
     i = 0

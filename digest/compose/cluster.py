@@ -16,8 +16,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from digest.compose.classify import find_mentions
-from digest.compose.text import STOPWORDS, stem, teaser_text, terms, words
+from digest.compose.classify import mentions_in
+from digest.compose.text import STOPWORDS, stem, teaser_text, terms_of, words
 from digest.types import Entry
 
 Vector = dict[str, float]
@@ -64,26 +64,32 @@ def when(entry: Entry) -> dt.datetime:
 def term_counts(entry: Entry, *, teaser: bool = True) -> dict[str, float]:
     """Title terms count double; a place, demonym or leader also adds its country
     ("Serbs", "Belgrade" and "Serbia" all add ``@RS``). ``teaser=False``: the title only."""
-    counts: dict[str, float] = {}
-    fields = [(entry.title, TITLE_WEIGHT, 10**6)]
-    if teaser:
-        fields.append((teaser_text(entry), 1.0, TEASER_TERMS))
-    for text, w, limit in fields:
-        for t in terms(text)[:limit]:
-            counts[t] = counts.get(t, 0.0) + w
-        for m in find_mentions(text, "title"):
-            if m.position < limit and COUNTRY_WEIGHT > 0:
-                t = f"@{m.code}"
-                counts[t] = counts.get(t, 0.0) + w * COUNTRY_WEIGHT
+    title = _count(words(entry.title), TITLE_WEIGHT, 10**6, {})
+    if not teaser:
+        return title
+    return _count(words(teaser_text(entry)), 1.0, TEASER_TERMS, dict(title))
+
+
+def _count(toks: Sequence[str], w: float, limit: int, counts: dict[str, float]) -> dict[str, float]:
+    """Add one field's terms (the first ``limit``) and countries to ``counts``."""
+    for t in terms_of(toks)[:limit]:
+        counts[t] = counts.get(t, 0.0) + w
+    for m in mentions_in(toks, "title"):
+        if m.position < limit and COUNTRY_WEIGHT > 0:
+            t = f"@{m.code}"
+            counts[t] = counts.get(t, 0.0) + w * COUNTRY_WEIGHT
     return counts
 
 
 def entities(entry: Entry) -> frozenset[str]:
     """Names and figures of an entry's title and teaser start: capitalised words (not the
     headline's first word, not stop words) and numbers of three or more digits, as terms."""
+    return _entities(words(entry.title), words(teaser_text(entry)))
+
+
+def _entities(title: Sequence[str], teaser: Sequence[str]) -> frozenset[str]:
     found: set[str] = set()
-    for k, text in enumerate((entry.title, teaser_text(entry))):
-        toks = words(text)[: TEASER_TERMS if k else None]
+    for k, toks in enumerate((title, teaser[:TEASER_TERMS])):
         for n, w in enumerate(toks):
             if (n == 0 and k == 0) or w.lower() in STOPWORDS:
                 continue
@@ -94,12 +100,15 @@ def entities(entry: Entry) -> frozenset[str]:
 
 def rare_entities(entries: Sequence[Entry]) -> list[frozenset[str]]:
     """Each entry's entities that few entries of the batch share."""
-    ents = [entities(e) for e in entries]
+    return _rare([entities(e) for e in entries])
+
+
+def _rare(ents: Sequence[frozenset[str]]) -> list[frozenset[str]]:
     df: dict[str, int] = {}
     for es in ents:
         for t in es:
             df[t] = df.get(t, 0) + 1
-    cap = max(ENTITY_DF_MIN, int(ENTITY_DF_SHARE * len(entries)))
+    cap = max(ENTITY_DF_MIN, int(ENTITY_DF_SHARE * len(ents)))
     return [frozenset(t for t in es if df[t] <= cap) for es in ents]
 
 
@@ -196,8 +205,19 @@ def _centroid_cosine(a: Vector, b: Vector) -> float:
 
 def cluster(entries: Sequence[Entry], threshold: float) -> list[list[int]]:
     """Groups of entry indexes telling the same story, each in input order."""
-    vecs = vectors(entries)
-    titles = title_vectors(entries) if TITLE_FACTOR > 0 else None
+    # Each text is split into words once: the vectors, the headline vectors and the names
+    # are read from the same words (as term_counts and entities would read them).
+    title_counts: list[dict[str, float]] = []
+    counts: list[dict[str, float]] = []
+    all_ents: list[frozenset[str]] = []
+    for e in entries:
+        title_toks, teaser_toks = words(e.title), words(teaser_text(e))
+        title_counts.append(_count(title_toks, TITLE_WEIGHT, 10**6, {}))
+        counts.append(_count(teaser_toks, 1.0, TEASER_TERMS, dict(title_counts[-1])))
+        if ENTITY_MIN > 0:
+            all_ents.append(_entities(title_toks, teaser_toks))
+    vecs = _weigh(counts)
+    titles = _weigh(title_counts) if TITLE_FACTOR > 0 else None
     parent = list(range(len(entries)))
     sums: dict[int, Vector] = {i: dict(v) for i, v in enumerate(vecs)}
 
@@ -207,7 +227,7 @@ def cluster(entries: Sequence[Entry], threshold: float) -> list[list[int]]:
             i = parent[i]
         return i
 
-    ents = rare_entities(entries) if ENTITY_MIN > 0 else None
+    ents = _rare(all_ents) if ENTITY_MIN > 0 else None
     for p in similar_pairs(entries, vecs, threshold, titles, ents):
         a, b = root(p.i), root(p.j)
         if a == b:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
 from digest.types import Entry
@@ -48,7 +49,7 @@ def teaser_text(entry: Entry) -> str:
 
 
 def normalise(text: str) -> str:
-    if "." not in text:
+    if "U." not in text and "E." not in text:  # every abbreviation has one
         return text
     for pattern, repl in _ABBREV:
         text = pattern.sub(repl, text)
@@ -78,8 +79,13 @@ def stem(word: str) -> str:
 
 def terms(text: str) -> list[str]:
     """Content terms for similarity: lower-cased, stemmed, stopwords and 1-letter words out."""
+    return terms_of(words(text))
+
+
+def terms_of(toks: Sequence[str]) -> list[str]:
+    """``terms`` of text already split by ``words``."""
     out = []
-    for w in words(text):
+    for w in toks:
         lw = w.lower()
         if lw in STOPWORDS or (len(lw) < 2 and lw.isascii()):
             continue
