@@ -15,7 +15,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from digest.compose import gazetteer as gz
-from digest.compose.places import city_index
+from digest.compose.places import city_heads, city_index
 from digest.compose.text import url_host, url_path_parts, words
 
 KNOWN_TOPICS: tuple[str, ...] = (
@@ -122,6 +122,7 @@ def mentions_in(toks: Sequence[str], field: str, start: int = 0) -> list[Mention
     """``find_mentions`` in text already split by ``words``."""
     lows = [t.lower() for t in toks]
     out: list[Mention] = []
+    heads = city_heads() if field != "url" else {}
     i = 0
     while i < len(toks):
         longest = _FIRST.get(lows[i], 0)
@@ -138,7 +139,7 @@ def mentions_in(toks: Sequence[str], field: str, start: int = 0) -> list[Mention
                 i += n
                 break
         else:
-            n = _city(toks, lows, i) if field != "url" else 0
+            n = _city(toks, lows, i) if lows[i] in heads else 0
             if n:
                 codes = city_index()[" ".join(lows[i : i + n])]
                 out.append(Mention(codes[0], " ".join(toks[i : i + n]), "city", field,
@@ -154,8 +155,11 @@ def _city(toks: Sequence[str], lows: Sequence[str], i: int) -> int:
     another capitalised word is taken for part of a person's or a club's name."""
     if not toks[i][:1].isupper():
         return 0
+    longest = city_heads().get(lows[i], 0)
+    if not longest:
+        return 0
     index = city_index()
-    for n in range(min(_MAX_PHRASE, len(toks) - i), 0, -1):
+    for n in range(min(longest, _MAX_PHRASE, len(toks) - i), 0, -1):
         if " ".join(lows[i : i + n]) not in index or not toks[i + n - 1][:1].isupper():
             continue
         if n == 1:

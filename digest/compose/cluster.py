@@ -197,10 +197,16 @@ def _add(total: Vector, v: Vector) -> None:
         total[t] = total.get(t, 0.0) + x
 
 
-def _centroid_cosine(a: Vector, b: Vector) -> float:
-    na = math.sqrt(sum(x * x for x in a.values())) or 1.0
-    nb = math.sqrt(sum(x * x for x in b.values())) or 1.0
+def _centroid_cosine(a: Vector, b: Vector, na: float | None = None,
+                     nb: float | None = None) -> float:
+    """Cosine of two sums of vectors (``na``, ``nb``: their norms, if known)."""
+    na = _norm(a) if na is None else na
+    nb = _norm(b) if nb is None else nb
     return _cosine(a, b) / (na * nb)
+
+
+def _norm(v: Vector) -> float:
+    return math.sqrt(sum(x * x for x in v.values())) or 1.0
 
 
 def cluster(entries: Sequence[Entry], threshold: float) -> list[list[int]]:
@@ -220,6 +226,12 @@ def cluster(entries: Sequence[Entry], threshold: float) -> list[list[int]]:
     titles = _weigh(title_counts) if TITLE_FACTOR > 0 else None
     parent = list(range(len(entries)))
     sums: dict[int, Vector] = {i: dict(v) for i, v in enumerate(vecs)}
+    norms: dict[int, float] = {}  # of the groups' sums, until they change
+
+    def norm(i: int) -> float:
+        if i not in norms:
+            norms[i] = _norm(sums[i])
+        return norms[i]
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -233,10 +245,12 @@ def cluster(entries: Sequence[Entry], threshold: float) -> list[list[int]]:
         if a == b:
             continue
         floor = ENTITY_FACTOR if p.by_entities else CENTROID_FACTOR
-        if _centroid_cosine(sums[a], sums[b]) < threshold * floor:
+        if _centroid_cosine(sums[a], sums[b], norm(a), norm(b)) < threshold * floor:
             continue
         parent[b] = a
         _add(sums[a], sums.pop(b))
+        norms.pop(a, None)
+        norms.pop(b, None)
     groups: dict[int, list[int]] = {}
     for i in range(len(entries)):
         groups.setdefault(root(i), []).append(i)

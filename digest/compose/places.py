@@ -108,6 +108,17 @@ def city_index() -> dict[str, tuple[str, ...]]:
     return index
 
 
+@functools.cache
+def city_heads() -> dict[str, int]:
+    """First word of a city name → the most words a city name starting with it has
+    (most words start none, so a lookup rules them out at once)."""
+    heads: dict[str, int] = {}
+    for key in city_index():
+        head = key.partition(" ")[0]
+        heads[head] = max(heads.get(head, 0), key.count(" ") + 1)
+    return heads
+
+
 def towns(path: Path = TOWNS_FILE) -> Iterator[tuple[str, str, int]]:
     """(name, country code, population) of each town of the packaged file, in its order."""
     with path.open(encoding="utf-8") as f:
