@@ -128,11 +128,8 @@ def one_round(n: int, connections: int, port: int) -> tuple[float, float]:
         editions = Editions(cfg, saved, now=NOW)
         who = Personaliser(cfg, "bench")
         _, prepared = editions.for_sections(None)
-        from digest.message import Personal
-
         payloads = [
-            prepared.fill(Personal(f"reader{i}@example.org", f"<{i}@x>", who.unsubscribe_url(i),
-                                   who.mailto_url(i), who.values(i, f"reader{i}@example.org")))
+            prepared.fill(who.personal(i, f"reader{i}@example.org", f"<{i}@x>"))
             for i in range(n)
         ]
         chunks = [payloads[i::connections] for i in range(connections)]
@@ -159,12 +156,9 @@ def fill_vs_emailmessage(rounds: int = 200) -> tuple[float, float]:
     editions = Editions(cfg, dataclasses.replace(saved, id=1), now=NOW)
     who = Personaliser(cfg, "bench")
     rendered, prepared = editions.for_sections(None)
-    from digest.message import Personal
-
     started = time.perf_counter()
     for i in range(rounds):
-        prepared.fill(Personal(f"r{i}@example.org", f"<{i}@x>", who.unsubscribe_url(i),
-                               who.mailto_url(i), who.values(i, f"r{i}@example.org")))
+        prepared.fill(who.personal(i, f"r{i}@example.org", f"<{i}@x>"))
     fill = (time.perf_counter() - started) / rounds
     started = time.perf_counter()
     for i in range(rounds):

@@ -192,6 +192,16 @@ class Personaliser:
         token = self.tokens.make(UNSUBSCRIBE, subscriber_id)
         return f"mailto:{self.mailto}?subject={urllib.parse.quote('unsubscribe ' + token)}"
 
+    def personal(self, subscriber_id: int, email: str, message_id: str) -> Personal:
+        """Everything that differs in this subscriber's copy."""
+        return Personal(
+            email=email,
+            message_id=message_id,
+            unsubscribe_url=self.unsubscribe_url(subscriber_id),
+            unsubscribe_mailto=self.mailto_url(subscriber_id),
+            values=self.values(subscriber_id, email),
+        )
+
     def values(self, subscriber_id: int, email: str) -> dict[str, str]:
         return {
             PLACEHOLDERS["unsubscribe_url"]: self.unsubscribe_url(subscriber_id),
@@ -317,17 +327,10 @@ def _job(
 
     def envelope() -> Envelope:
         _, prepared = editions.for_sections(row.sections)
-        personal = Personal(
-            email=row.email,
-            message_id=msg_id,
-            unsubscribe_url=who.unsubscribe_url(row.subscriber_id),
-            unsubscribe_mailto=who.mailto_url(row.subscriber_id),
-            values=who.values(row.subscriber_id, row.email),
-        )
         return Envelope(
             sender=sender,
             recipient=row.email,
-            data=prepared.fill(personal),
+            data=prepared.fill(who.personal(row.subscriber_id, row.email, msg_id)),
             name=f"{edition.date:%Y-%m-%d}-{edition.id}-{row.subscriber_id}",
         )
 

@@ -33,7 +33,7 @@ from typing import Any
 from digest.addresses import normalise_many
 from digest.config import Config
 from digest.deliver import Envelope, Transport, make_transport
-from digest.message import Personal, message_id
+from digest.message import message_id
 from digest.pipeline import Editions, Personaliser
 from digest.types import Edition
 
@@ -592,15 +592,6 @@ def parts_of(raw: bytes) -> tuple[str, str, EmailMessage]:
     return html, text, msg
 
 
-def personal_for(cfg: Config, who: Personaliser, reader: Reader, msg_id: str) -> Personal:
-    return Personal(
-        email=reader.email,
-        message_id=msg_id,
-        unsubscribe_url=who.unsubscribe_url(reader.id),
-        unsubscribe_mailto=who.mailto_url(reader.id),
-        values=who.values(reader.id, reader.email),
-    )
-
 
 def make_preview(
     cfg: Config, edition: Edition, *, reader: Reader, secret: str, now: dt.datetime
@@ -611,7 +602,7 @@ def make_preview(
     who = Personaliser(cfg, secret)
     sender = parseaddr(cfg.newsletter.sender)[1]
     msg_id = message_id(sender, "digest", edition.date.isoformat(), edition.id, reader.id)
-    raw = prepared.fill(personal_for(cfg, who, reader, msg_id))
+    raw = prepared.fill(who.personal(reader.id, reader.email, msg_id))
     html, text, _ = parts_of(raw)
     found = inspect_html(html)
     report = support_report(found.features)
@@ -673,7 +664,7 @@ def send_test(
     try:
         for address in to:
             msg_id = message_id(sender, "digest-test", edition.date.isoformat(), uuid.uuid4().hex)
-            data = prepared.fill(personal_for(cfg, who, Reader(0, address), msg_id))
+            data = prepared.fill(who.personal(0, address, msg_id))
             name = f"test-{edition.date:%Y-%m-%d}-{address}-{uuid.uuid4().hex[:6]}"
             conn.send(Envelope(sender=sender, recipient=address, data=data, name=name))
     finally:

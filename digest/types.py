@@ -7,7 +7,7 @@ outlets) → Section → Edition (stored once per newsletter and date) → Subsc
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 
@@ -110,18 +110,7 @@ class Edition:
         """The copy a subscriber who chose these sections gets (None: everything)."""
         if names is None:
             return self
-        kept = tuple(s for s in self.sections if s.name in names)
-        return Edition(
-            newsletter=self.newsletter,
-            date=self.date,
-            created_at=self.created_at,
-            window_start=self.window_start,
-            window_end=self.window_end,
-            sections=kept,
-            id=self.id,
-            status=self.status,
-            note=self.note,
-        )
+        return replace(self, sections=tuple(s for s in self.sections if s.name in names))
 
 
 @dataclass(frozen=True, slots=True)
