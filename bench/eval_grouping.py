@@ -1,6 +1,7 @@
 """Evaluate grouping (same story, region, topic) against the project's own labels.
 
-Usage: python bench/eval_grouping.py [-v]   (-v lists every disagreement)
+Usage: python bench/eval_grouping.py [-v] [-c]
+  -v lists every disagreement; -c prints the topic confusion matrix of the tuning sets only
 
 The labels (bench/labels/<day>.tsv, written by reading the items) point at items of the
 recorded feed snapshots by (file, link or guid); the snapshots themselves are third-party
@@ -167,6 +168,7 @@ class Tally:
     pairs_pred: int = 0
     pairs_ok: int = 0
     misses: list[str] = field(default_factory=list)
+    topics: list[tuple[str, str]] = field(default_factory=list)  # (labelled, given)
 
     def add(self, other: Tally) -> None:
         for name in ("items", "found", "region_ok", "specific_true", "specific_pred",
@@ -174,6 +176,7 @@ class Tally:
                      "pairs_pred", "pairs_ok"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.misses += other.misses
+        self.topics += other.topics
 
 
 def read_labels(path: Path) -> list[Label]:
@@ -218,6 +221,7 @@ def evaluate_day(day_dir: Path, labels: list[Label]) -> Tally:
         region = story.region or "World"
         t.region_ok += region == lab.region
         t.topic_ok += story.topic == lab.topic
+        t.topics.append((lab.topic, story.topic))
         if lab.region != "World":
             t.specific_true += 1
             t.specific_covered += region != "World"
@@ -269,6 +273,17 @@ def report(name: str, t: Tally) -> list[str]:
     ]
 
 
+def confusion(pairs: list[tuple[str, str]]) -> list[str]:
+    """A topic confusion matrix: a row per labelled topic, a column per given topic."""
+    names = sorted({n for p in pairs for n in p})
+    short = [n[:8] for n in names]
+    lines = ["  labelled \\ given  " + " ".join(f"{s:>8}" for s in short)]
+    for row in names:
+        counts = [sum(1 for a, b in pairs if a == row and b == col) for col in names]
+        lines.append(f"  {row[:18]:<18} " + " ".join(f"{c:>8}" for c in counts))
+    return lines
+
+
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     root = feeds_dir()
@@ -293,6 +308,8 @@ def main(argv: list[str]) -> int:
     for split in ("tuned", "held-out"):
         days = ", ".join(TUNED if split == "tuned" else HELD_OUT)
         print("\n".join(report(f"ALL {split.upper()} ({days})", totals[split])))
+    if "-c" in argv:  # never for the held-out sets: nothing is tuned on them
+        print("\n".join(["", "topic confusion, tuning sets:", *confusion(totals["tuned"].topics)]))
     return 0
 
 
