@@ -383,7 +383,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "startup", "industry", "manufacturing", "currency", "dollar", "euro", "yen", "bonds",
         "wall street", "dow", "nasdaq", "ftse", "dax", "imf", "world bank", "central bank",
         "budget", "debt", "tax", "taxes", "wages", "layoffs", "boeing", "investment", "housing",
-        "mortgage", "real estate", "crypto", "bitcoin", "stimulus", "finance",
+        "mortgage", "real estate", "trade war", "trade wars", "crypto", "bitcoin", "stimulus", "finance",
         "billionaire", "billionaires", "furlough", "hiring", "retailers", "shoppers",
         "brand", "brands", "barrel", "brent", "crude", "employers", "gdp",
         "tourism", "tourist", "tourists", "refund", "refunds", "subsidy", "subsidies",
@@ -459,7 +459,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "democrat", "republican", "trump", "biden", "putin", "mayor", "governor", "spy",
         "nuclear", "defence", "defense", "weapons", "security", "hostages", "hostage",
         "hunger strike", "hunger striker", "drug traffickers", "drug trafficking", "drug cartel",
-        "west bank",
+        "west bank", "arrest", "theft", "thieves", "robbery", "lawsuit", "sues", "indicted",
+        "inquest", "assault",
     ),
 }
 
