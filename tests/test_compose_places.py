@@ -96,3 +96,48 @@ def test_one_shared_name_does_not_merge_two_events() -> None:
               hours_ago=1),
     ]).stories
     assert len(stories) == 2
+
+
+# ------------------------------------------------- surnames that other people share
+
+
+def test_a_shared_surname_alone_names_no_country() -> None:
+    # the athlete, not Germany's defence minister
+    assert where("Sprinter Oscar Pistorius loses his appeal")[0] == "World"
+    assert where("Film legend Omar Sharif remembered")[0] == "World"
+
+
+def test_a_shared_surname_after_an_office_word_names_the_leaders_country() -> None:
+    assert where("Defence Minister Pistorius visits the troops") == ("Germany", ("DE",))
+    assert where("President Marcos signs the budget")[1] == ("PH",)
+    assert where("PM Sharif meets business leaders")[1] == ("PK",)
+
+
+def test_a_shared_surname_counts_beside_the_full_name_elsewhere_in_the_story() -> None:
+    region, countries = where("Morrison urges leaders to open borders",
+                              "Scott Morrison said the states should reopen in July.")
+    assert region == "Oceania" and countries == ("AU",)
+
+
+# ------------------------------------------------------- weak words pulling the topic away
+
+
+@pytest.mark.parametrize(
+    ("title", "teaser", "want"),
+    [
+        # a cup of tea is no sport; the named cups are
+        ("A nice cup of tea and what is in it", "", "Politics"),
+        ("Rovers reach the FA Cup final", "", "Sports"),
+        # workers, property and billions are not business by themselves
+        ("Migrant workers tell of long days in the dorms", "", "Politics"),
+        ("Black holes: a cosmic signal after 7 billion years", "", "Science & Technology"),
+        # a crime story that names a film or a museum stays news
+        ("Film hero's arrest denied", "Officials deny knowing of the film hero's arrest.",
+         "Politics"),
+        ("Thieves steal gold from a museum", "", "Politics"),
+        # a trade war is business
+        ("Shares slide as the trade war widens", "", "Business"),
+    ],
+)
+def test_weak_topic_words(title: str, teaser: str, want: str) -> None:
+    assert classify_topic(title, teaser, (), None, ()).topic == want

@@ -134,6 +134,10 @@ def mentions_in(toks: Sequence[str], field: str, start: int = 0) -> list[Mention
                 code, alts = hit[0], gz.AMBIGUOUS.get(hit[2], ())
                 if alts:
                     code, alts = alts[0], alts[1:]
+                elif n == 1 and hit[2] in gz.GUARDED_PEOPLE and not _office_before(lows, i):
+                    # maybe another person of that name ("Oscar Pistorius"): counts only
+                    # beside the leader's country named otherwise (the full name, a place)
+                    code, alts = "", (code,)
                 out.append(Mention(code, " ".join(toks[i : i + n]), hit[1], field, start + i,
                                    alts))
                 i += n
@@ -148,6 +152,12 @@ def mentions_in(toks: Sequence[str], field: str, start: int = 0) -> list[Mention
             else:
                 i += 1
     return out
+
+
+def _office_before(lows: Sequence[str], i: int) -> bool:
+    """An office word ("President", "PM", "Defence Minister") among the three words
+    before a guarded surname (``gz.GUARDED_PEOPLE``) at ``i``."""
+    return any(w in gz.OFFICE_WORDS for w in lows[max(0, i - 3) : i])
 
 
 def _city(toks: Sequence[str], lows: Sequence[str], i: int) -> int:
@@ -383,7 +393,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "startup", "industry", "manufacturing", "currency", "dollar", "euro", "yen", "bonds",
         "wall street", "dow", "nasdaq", "ftse", "dax", "imf", "world bank", "central bank",
         "budget", "debt", "tax", "taxes", "wages", "layoffs", "boeing", "investment", "housing",
-        "mortgage", "real estate", "trade war", "trade wars", "crypto", "bitcoin", "stimulus", "finance",
+        "mortgage", "real estate", "trade war", "trade wars", "crypto", "bitcoin", "stimulus",
+        "finance",
         "billionaire", "billionaires", "furlough", "hiring", "retailers", "shoppers",
         "brand", "brands", "barrel", "brent", "crude", "employers", "gdp",
         "tourism", "tourist", "tourists", "refund", "refunds", "subsidy", "subsidies",

@@ -75,7 +75,7 @@ def _count(toks: Sequence[str], w: float, limit: int, counts: dict[str, float]) 
     for t in terms_of(toks)[:limit]:
         counts[t] = counts.get(t, 0.0) + w
     for m in mentions_in(toks, "title"):
-        if m.position < limit and COUNTRY_WEIGHT > 0:
+        if m.code and m.position < limit and COUNTRY_WEIGHT > 0:
             t = f"@{m.code}"
             counts[t] = counts.get(t, 0.0) + w * COUNTRY_WEIGHT
     return counts

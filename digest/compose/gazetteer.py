@@ -277,7 +277,26 @@ PEOPLE: dict[str, str] = {
     "Carney": "CA", "Trudeau": "CA", "Petro": "CO", "Noboa": "EC",
     "Ramaphosa": "ZA", "Tinubu": "NG", "Ruto": "KE", "Museveni": "UG", "Abiy": "ET",
     "Andrews": "", "Dan Andrews": "AU", "Berejiklian": "AU", "Palaszczuk": "AU",
+    "Boris Pistorius": "DE", "Nawaz Sharif": "PK", "Shehbaz Sharif": "PK",
+    "Shahbaz Sharif": "PK", "Maryam Nawaz": "PK", "Scott Morrison": "AU",
+    "Ferdinand Marcos": "PH", "Bongbong Marcos": "PH", "Imelda Marcos": "PH",
+    "Gustavo Petro": "CO", "Pedro Sánchez": "ES", "Pedro Sanchez": "ES",
+    "Bashar al-Assad": "SY", "Bashar Assad": "SY", "Bashar al Assad": "SY",
+    "Abiy Ahmed": "ET",
 }
+
+# Surnames in PEOPLE that other famous people share (Oscar Pistorius, Omar Sharif, Toni
+# Morrison, Alexis Sánchez …): alone they name the country right after an office word
+# ("Defence Minister Pistorius", "President Marcos", "PM Sharif"); otherwise only when
+# the story names that country otherwise (the full name above, a place), like "ANC".
+GUARDED_PEOPLE: frozenset[str] = frozenset({
+    "Pistorius", "Sharif", "Morrison", "Marcos", "Petro", "Sánchez", "Assad", "Xi", "Abiy",
+})
+OFFICE_WORDS: frozenset[str] = frozenset({
+    "president", "presidents", "prime", "minister", "pm", "chancellor", "premier", "leader",
+    "defence", "defense", "secretary", "general", "gen", "dictator", "regime", "ruler",
+    "strongman", "army", "chief",
+})
 
 # Words that stand for more than one country, as written in the tables above → the
 # country they stand for when the story names nothing else ("" : none), then the others;
