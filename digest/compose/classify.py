@@ -471,7 +471,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "nuclear", "defence", "defense", "weapons", "security", "hostages", "hostage",
         "hunger strike", "hunger striker", "drug traffickers", "drug trafficking", "drug cartel",
         "west bank", "arrest", "theft", "thieves", "robbery", "lawsuit", "sues", "indicted",
-        "inquest", "assault",
+        "inquest", "assault", "steal", "stole", "killings", "criminal", "violence",
+        "domestic violence", "immigration", "arms", "officers", "blaze", "firefighters",
     ),
 }
 
