@@ -149,3 +149,10 @@ def test_crime_and_violence_words_keep_a_story_in_the_news() -> None:
                           None, ()).topic == "Politics"
     assert classify_topic("Immigration limits planned, citing the pandemic", "", (), None,
                           ()).topic == "Politics"
+
+
+def test_hyphenated_list_words_match_the_text_as_it_is_split() -> None:
+    # "C-section" is read as two words; the list's "c-section" must be too
+    assert classify_topic("C-section guilt: a mother's story", "", (), None, ()).topic == "Health"
+    got = classify_topic("Shares rise amid Covid-19", "", (), None, ())
+    assert got.topic == "Business"  # the pandemic stays a backdrop when hyphenated too

@@ -378,6 +378,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "captain", "transfer", "club", "team", "player", "players",
         "us open", "super bowl", "grand slam", "racing", "horse racing", "nascar", "basketball",
         "baseball", "hockey", "netball", "paralympic", "paralympics", "kickoff", "scored",
+        "invictus games",
         # "cup" alone is a cup of tea: only the named cups
         "fa cup", "davis cup", "ryder cup", "stanley cup", "league cup", "gold cup", "asia cup",
         "africa cup", "america's cup", "nations cup", "copa america", "copa américa",
@@ -395,7 +396,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "budget", "debt", "tax", "taxes", "wages", "layoffs", "boeing", "investment", "housing",
         "mortgage", "real estate", "trade war", "trade wars", "crypto", "bitcoin", "stimulus",
         "finance",
-        "billionaire", "billionaires", "furlough", "hiring", "retailers", "shoppers",
+        "billionaire", "billionaires", "furlough", "furloughed", "oecd", "hiring", "retailers",
+        "shoppers",
         "brand", "brands", "barrel", "brent", "crude", "employers", "gdp",
         "tourism", "tourist", "tourists", "refund", "refunds", "subsidy", "subsidies",
         "redundancy", "redundancies", "salary", "salaries", "pension", "pensions", "customs",
@@ -427,7 +429,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "renewables", "solar", "wind power", "coal", "fossil fuels", "plastic", "recycling",
         "endangered", "conservation", "extinction", "animals", "whale", "whales", "sharks",
         "coral", "reef", "green energy", "net zero", "cop26", "cop30", "floods",
-        "flash floods", "pesticides",     ),
+        "flash floods", "pesticides", "rubbish", "litter",     ),
     "Health": (
         "health", "coronavirus", "covid", "covid-19", "virus", "pandemic", "vaccine",
         "vaccines", "vaccination", "hospital", "hospitals", "doctors", "doctor", "nurses",
@@ -438,7 +440,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "testing", "symptoms", "deaths", "death toll", "healthcare", "obesity", "diabetes",
         "dementia", "surgery", "pharmaceutical", "abortion", "contact tracing", "clinic",
         "social distancing", "infected", "sars-cov-2", "icu", "ventilators", "hydroxychloroquine",
-        "steroid", "steroids", "c-section", "pregnancy", "pregnant",
+        "steroid", "steroids", "c-section", "pregnancy", "pregnant", "suicide", "albinism",
+        "opioid", "opioids", "blood donation", "blood donors",
     ),
     "Culture": (
         "film", "films", "movie", "movies", "cinema", "actor", "actress", "director",
@@ -452,7 +455,8 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "church", "pope", "food", "restaurant", "chef",
         "comedy", "comedian", "podcast", "photography", "photos", "architecture", "language",
         "rapper", "dj", "superhero", "actors", "stars", "royal", "royals", "tradition",
-        "traditions", "dating", "logo", "cartoon", "eurovision",
+        "traditions", "dating", "logo", "cartoon", "eurovision", "blackface", "drummer",
+        "proms", "castle", "playhouse", "magician", "illusionist", "anime",
     ),
     "Politics": (
         "election", "elections", "vote", "votes", "voters", "voting", "poll", "polls",
@@ -469,6 +473,7 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
         "rebels", "militants", "terror", "terrorism", "shooting", "murder", "crime",
         "democrat", "republican", "trump", "biden", "putin", "mayor", "governor", "spy",
         "nuclear", "defence", "defense", "weapons", "security", "hostages", "hostage",
+        "suicide bomber", "suicide bombers", "suicide bombing", "suicide attack",
         "hunger strike", "hunger striker", "drug traffickers", "drug trafficking", "drug cartel",
         "west bank", "arrest", "theft", "thieves", "robbery", "lawsuit", "sues", "indicted",
         "inquest", "assault", "steal", "stole", "killings", "criminal", "violence",
@@ -477,11 +482,16 @@ TOPIC_WORDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _topic_key(phrase: str) -> str:
+    """A word list entry as the text is read: lower-case words, so "c-section" is "c section"."""
+    return " ".join(w.lower() for w in words(phrase))
+
+
 def _topic_lookup() -> dict[str, str]:
     table: dict[str, str] = {}
     for topic, ws in TOPIC_WORDS.items():
         for w in ws:
-            table.setdefault(w, topic)
+            table.setdefault(_topic_key(w), topic)
     return table
 
 
@@ -490,8 +500,9 @@ _STRONG = 3.0
 # Words of a backdrop that runs through a whole news season (in 2020 the pandemic touched
 # every business, school and sports story): they count this much of a topic word, so that
 # the story's own subject wins; alone they still decide.
-_BACKDROP = frozenset({"coronavirus", "covid", "covid-19", "virus", "pandemic", "lockdown",
-                       "quarantine", "cases", "sars-cov-2", "outbreak", "masks", "mask"})
+_BACKDROP = frozenset(_topic_key(w) for w in (
+    "coronavirus", "covid", "covid-19", "virus", "pandemic", "lockdown", "quarantine", "cases",
+    "sars-cov-2", "outbreak", "masks", "mask"))
 _BACKDROP_FACTOR = 0.35
 
 
