@@ -388,3 +388,17 @@ def test_no_fallback_for_world_or_science_sections() -> None:
 def test_an_office_places_a_story() -> None:
     placed = place("Home Office to review visa rules", "", (), None, country_regions({}))
     assert placed.region == "Europe" and placed.countries == ("GB",)
+
+
+def test_rule_scores_marks_section_and_category_evidence_as_strong() -> None:
+    from digest.compose.classify import KNOWN_TOPICS, rule_scores
+
+    scores, why, strong = rule_scores("Shares fall as tariffs bite", "", ("Business",),
+                                      "https://example.com/sport/x", KNOWN_TOPICS)
+    assert strong == {"Business", "Sports"}
+    assert scores["Business"] > scores["Sports"]
+    assert "category 'Business'" in why["Business"]
+    scores, _, strong = rule_scores("Election called", "", (), None, KNOWN_TOPICS)
+    assert strong == set() and set(scores) == {"Politics"}
+    # only the allowed topics are scored
+    assert rule_scores("Election called", "", (), None, ["Business"])[0] == {}

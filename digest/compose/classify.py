@@ -556,6 +556,26 @@ def _word_topics(text: str, weight: float, field: str) -> list[tuple[str, float,
     return out
 
 
+def rule_scores(
+    title: str, teaser: str, categories: Iterable[str], url: str | None, allowed: Sequence[str]
+) -> tuple[dict[str, float], dict[str, list[str]], set[str]]:
+    """The hand rules' score of each topic, the reasons, and the topics backed by a URL
+    section or a feed category (strong evidence)."""
+    scores: dict[str, float] = {}
+    why: dict[str, list[str]] = {}
+    strong: set[str] = set()
+    sections = _section_topics(url, categories)
+    evidence: list[tuple[str, float, str]] = [(t, w, r) for t, r, w in sections]
+    strong.update(t for t, _, w in sections if w >= _STRONG)
+    evidence += _word_topics(title, 1.5, "title") + _word_topics(teaser, 0.5, "teaser")
+    for topic, w, reason in evidence:
+        if topic not in allowed:
+            continue
+        scores[topic] = scores.get(topic, 0.0) + w
+        why.setdefault(topic, []).append(reason)
+    return scores, why, strong & set(scores)
+
+
 def classify_topic(
     title: str,
     teaser: str,
@@ -565,17 +585,7 @@ def classify_topic(
 ) -> Topic:
     """The best of ``topics`` for a story; the first of them when nothing points anywhere."""
     allowed = list(topics) or list(KNOWN_TOPICS)
-    scores: dict[str, float] = {}
-    why: dict[str, list[str]] = {}
-    evidence: list[tuple[str, float, str]] = [
-        (t, w, r) for t, r, w in _section_topics(url, categories)
-    ]
-    evidence += _word_topics(title, 1.5, "title") + _word_topics(teaser, 0.5, "teaser")
-    for topic, w, reason in evidence:
-        if topic not in allowed:
-            continue
-        scores[topic] = scores.get(topic, 0.0) + w
-        why.setdefault(topic, []).append(reason)
+    scores, why, _ = rule_scores(title, teaser, categories, url, allowed)
     if not scores:
         return Topic(allowed[0], (f"topic {allowed[0]}: nothing else matched",))
     best = min(scores, key=lambda t: (-scores[t], allowed.index(t)))
