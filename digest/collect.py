@@ -98,6 +98,7 @@ class Collected:
             error=self.error,
             http_status=self.http_status,
             parse_seconds=self.parse_seconds,
+            moved_to=self.moved_to,
         )
 
 

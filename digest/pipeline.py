@@ -74,13 +74,7 @@ def run_collect(
             c.feed.url, c.feed.name, status=c.status, now=now, http_status=c.http_status,
             error=c.error, etag=c.etag, last_modified=c.last_modified,
         )
-        results.append(
-            FeedResult(
-                url=c.feed.url, name=c.feed.name, status=c.status, new=new, updated=updated,
-                seconds=c.fetch_seconds + c.parse_seconds, error=c.error,
-                http_status=c.http_status, parse_seconds=c.parse_seconds, moved_to=c.moved_to,
-            )
-        )
+        results.append(c.to_result(new=new, updated=updated))
     return results
 
 

@@ -629,12 +629,6 @@ def make_preview(
     )
 
 
-def public_checks(html: str) -> tuple[Check, ...]:
-    """The checks for a copy without personal links (the archive copy)."""
-    found = inspect_html(html)
-    return (size_check(html_size(html)), image_check(found.images), link_check(found.links),
-            placeholder_check((html,)))
-
 
 # ---- test sends ------------------------------------------------------------------------------
 

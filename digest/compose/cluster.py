@@ -98,11 +98,6 @@ def _entities(title: Sequence[str], teaser: Sequence[str]) -> frozenset[str]:
     return frozenset(found)
 
 
-def rare_entities(entries: Sequence[Entry]) -> list[frozenset[str]]:
-    """Each entry's entities that few entries of the batch share."""
-    return _rare([entities(e) for e in entries])
-
-
 def _rare(ents: Sequence[frozenset[str]]) -> list[frozenset[str]]:
     df: dict[str, int] = {}
     for es in ents:
@@ -119,12 +114,6 @@ def _tf(count: float) -> float:
 def vectors(entries: Sequence[Entry]) -> list[Vector]:
     """TF-IDF vectors (sublinear tf, smooth idf) of title + teaser, unit length."""
     return _weigh([term_counts(e) for e in entries])
-
-
-def title_vectors(entries: Sequence[Entry]) -> list[Vector]:
-    """TF-IDF vectors of the titles alone: a teaser that wanders (background, quotes)
-    should not hide two headlines that say the same thing."""
-    return _weigh([term_counts(e, teaser=False) for e in entries])
 
 
 def _weigh(counts: Sequence[dict[str, float]]) -> list[Vector]:

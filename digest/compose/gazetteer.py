@@ -408,10 +408,3 @@ def _parse() -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, ...]]
 COUNTRY_NAMES, DEFAULT_COUNTRY_REGION, COUNTRY_ALIASES, DEMONYMS, PLACES = _parse()
 COUNTRY_CODES: frozenset[str] = frozenset(COUNTRY_NAMES)
 
-
-def default_regions() -> dict[str, tuple[str, ...]]:
-    """Region → ISO codes, as shipped."""
-    out: dict[str, list[str]] = {r: [] for r in REGIONS}
-    for code, region in DEFAULT_COUNTRY_REGION.items():
-        out[region].append(code)
-    return {r: tuple(c) for r, c in out.items()}
