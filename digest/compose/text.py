@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
@@ -66,9 +67,16 @@ def words(text: str) -> list[str]:
     return out
 
 
+def fold(word: str) -> str:
+    """Accents off ("Māngere" meets "Mangere", "Zürich" meets "Zurich"), for comparing."""
+    if word.isascii():
+        return word
+    return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+
+
 def stem(word: str) -> str:
-    """A light stem so that "fires" meets "fire" and "killed" meets "kills"."""
-    w = word.lower()
+    """A light stem so that "fires" meets "fire" and "killed" meets "kills"; accents off."""
+    w = fold(word.lower())
     if len(w) <= 4 or not w.isascii():
         return w
     for suffix in ("ings", "ing", "ed", "es", "s"):
