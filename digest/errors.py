@@ -5,6 +5,7 @@
     ├── FeedError                         one feed failed; names the feed URL
     ├── StoreError                        the database is unreachable or inconsistent
     ├── TemplateError                     a Jinja or MJML error; names the file and line
+    ├── ModelError                        the packaged text model cannot be loaded
     ├── NotFound                 HTTP 404 an edition, subscriber … that is not there
     ├── InvalidInput             HTTP 400 an address, CSV row, form field that is wrong
     └── DeliveryError                     a message that could not be handed over
@@ -46,6 +47,10 @@ class FeedError(DigestError):
 
 
 class StoreError(DigestError):
+    pass
+
+
+class ModelError(DigestError):
     pass
 
 

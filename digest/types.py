@@ -44,6 +44,7 @@ class Entry:
     author: str = ""
     language: str = ""
     updated_at: dt.datetime | None = None  # when the title or summary last changed
+    vector: bytes | None = None  # sentence vector (digest.compose.vectors), once computed
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -243,3 +244,25 @@ def test_two_processes_recording_a_new_feed_at_once(db_url: str) -> None:
     assert sorted(stores[0].feed_rows()) == [f"http://f.test/{n}" for n in range(5)]
     for s in stores:
         s.close()
+
+
+def test_vectors_are_kept_until_the_text_changes(store: Store) -> None:
+    from digest.store.feeds import content_hash
+
+    a, b = entry("a", "First title"), entry("b", "Second title")
+    store.upsert_entries(a.feed_url, [a, b], T0)
+    window = (T0 - dt.timedelta(hours=1), T0)
+    assert [e.vector for e in store.entries_seen_between(*window)] == [None, None]
+    stale = dataclasses.replace(b, title="What the title said before")
+    done = store.set_vectors([(a.feed_url, "a", content_hash(a), b"\1" * 768),
+                              (b.feed_url, "b", content_hash(stale), b"\2" * 768)])
+    assert done == 1  # a vector made from text that has changed since is not stored
+    assert [e.vector for e in store.entries_seen_between(*window)] == [b"\1" * 768, None]
+    store.upsert_entries(a.feed_url, [dataclasses.replace(a, title="First title, edited")],
+                         T0 + dt.timedelta(minutes=5))
+    got = {e.key: e for e in store.entries_seen_between(*window)}
+    assert got["a"].title == "First title, edited" and got["a"].vector is None
+    store.upsert_entries(b.feed_url, [b], T0)  # unchanged: nothing is touched
+    assert store.set_vectors([(b.feed_url, "b", content_hash(b), b"\3" * 768)]) == 1
+    store.upsert_entries(b.feed_url, [b], T0 + dt.timedelta(minutes=9))
+    assert {e.key: e.vector for e in store.entries_seen_between(*window)}["b"] == b"\3" * 768

@@ -105,7 +105,7 @@ class FeedStore(StoreBase):
                     c.execute(
                         sa.update(t.entries)
                         .where(t.entries.c.id == existing[key][0])
-                        .values(**row, updated_at=now)
+                        .values(**row, updated_at=now, vector=None)  # the text changed
                     )
                     updated += 1
             if inserts:
@@ -144,6 +144,24 @@ class FeedStore(StoreBase):
             rows = c.execute(q.order_by(t.entries.c.id)).mappings().all()
         return [self._entry(r) for r in rows]
 
+    def set_vectors(self, vectors: Sequence[tuple[str, str, str, bytes]]) -> int:
+        """Store sentence vectors: (feed_url, key, content_hash the vector was made from,
+        vector). A vector made from text that has changed since is not stored."""
+        done = 0
+        with self._tx() as c:
+            for feed_url, key, h, blob in vectors:
+                result = c.execute(
+                    sa.update(t.entries)
+                    .where(
+                        t.entries.c.feed_url == feed_url,
+                        t.entries.c.key == key,
+                        t.entries.c.content_hash == h,
+                    )
+                    .values(vector=blob)
+                )
+                done += max(result.rowcount, 0)
+        return done
+
     def count_entries(self) -> int:
         with self._tx() as c:
             return int(c.execute(sa.select(sa.func.count()).select_from(t.entries)).scalar_one())
@@ -164,4 +182,5 @@ class FeedStore(StoreBase):
             author=r["author"],
             language=r["language"],
             updated_at=r["updated_at"],
+            vector=bytes(r["vector"]) if r["vector"] is not None else None,
         )

@@ -12,6 +12,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -87,6 +88,7 @@ entries = _Table(
     Column("author", Text, nullable=False, default=""),
     Column("language", String(50), nullable=False, default=""),
     Column("content_hash", String(64), nullable=False),
+    Column("vector", LargeBinary),  # 384 float16 (digest.compose.vectors); NULL until computed
     UniqueConstraint("feed_url", "key", name="uq_entries_feed_key"),
     Index("ix_entries_first_seen_at", "first_seen_at"),
 )
