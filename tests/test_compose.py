@@ -402,3 +402,11 @@ def test_rule_scores_marks_section_and_category_evidence_as_strong() -> None:
     assert strong == set() and set(scores) == {"Politics"}
     # only the allowed topics are scored
     assert rule_scores("Election called", "", (), None, ["Business"])[0] == {}
+
+
+def test_accents_do_not_keep_two_tellings_apart() -> None:
+    from digest.compose.text import terms
+
+    accented, plain = "Fire at Māngere yard, Zürich reacts", "Fire at Mangere yard, Zurich reacts"
+    assert terms(accented) == terms(plain)
+    assert terms("Fire at Māngere yard") == ["fire", "mangere", "yard"]
