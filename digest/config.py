@@ -88,6 +88,7 @@ class EditionConfig:
     regions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # region → ISO codes
     topics: tuple[str, ...] = ()
     similarity: float = 0.35  # same-story threshold
+    topic_model: bool = True  # the packaged text model helps the word rules pick the topic
 
 
 @dataclass(frozen=True)

@@ -7,12 +7,13 @@ CLI, the scheduler and the tests drive the same code.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import socket
 import threading
 import urllib.parse
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from email.utils import parseaddr
 from pathlib import Path
@@ -20,17 +21,19 @@ from zoneinfo import ZoneInfo
 
 from digest import __version__
 from digest.collect import Collected, FeedState, collect
-from digest.compose import compose_edition
+from digest.compose import compose_edition, vectors
 from digest.config import Config
 from digest.deliver import Envelope, Job, Transport, make_transport, run_jobs
-from digest.errors import DeliveryError, PermanentDeliveryError
+from digest.errors import DeliveryError, ModelError, PermanentDeliveryError
 from digest.message import Personal, PreparedMessage, domain_of, message_id, prepare
 from digest.render import PLACEHOLDERS, Rendered, Renderer, subject_for, templates_dir
 from digest.store import DeliveryRow, Store
+from digest.store.feeds import content_hash
 from digest.tokens import PREFERENCES, UNSUBSCRIBE, Tokens
-from digest.types import Edition, FeedResult, SendReport
+from digest.types import Edition, Entry, FeedResult, SendReport
 
 Clock = Callable[[], dt.datetime]
+log = logging.getLogger(__name__)
 OWNER = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"  # this process, in claims
 
 
@@ -75,7 +78,33 @@ def run_collect(
             error=c.error, etag=c.etag, last_modified=c.last_modified,
         )
         results.append(c.to_result(new=new, updated=updated))
+    if cfg.edition.topic_model and any(r.new or r.updated for r in results):
+        # Vectors are made now, while collecting, so that building the edition only reads them.
+        recent = now - dt.timedelta(hours=cfg.edition.first_window_hours + 24)
+        urls = [f.url for f in cfg.feeds]
+        ensure_vectors(cfg, store, store.entries_seen_between(recent, now, urls))
     return results
+
+
+def ensure_vectors(cfg: Config, store: Store, entries: Sequence[Entry]) -> list[Entry]:
+    """``entries`` with their sentence vectors: the missing ones are computed and stored.
+    Without the text model (``edition.topic_model = false``, or it cannot load) the entries
+    come back as they are and topics come from the word rules alone."""
+    missing = [e for e in entries if e.vector is None]
+    if not cfg.edition.topic_model or not missing:
+        return list(entries)
+    try:
+        blobs = vectors.encode([vectors.entry_text(e) for e in missing])
+    except ModelError as err:
+        log.warning("%s", err)
+        return list(entries)
+    store.set_vectors(
+        [(e.feed_url, e.key, content_hash(e), b) for e, b in zip(missing, blobs, strict=True)]
+    )
+    made = {(e.feed_url, e.key): b for e, b in zip(missing, blobs, strict=True)}
+    return [
+        replace(e, vector=made[(e.feed_url, e.key)]) if e.vector is None else e for e in entries
+    ]
 
 
 # ---- build -----------------------------------------------------------------------------------
@@ -99,6 +128,7 @@ def compose_now(
     if start is None:
         start = now - dt.timedelta(hours=cfg.edition.first_window_hours)
     entries = store.entries_seen_between(start, now, [f.url for f in cfg.feeds])
+    entries = ensure_vectors(cfg, store, entries)
     return compose_edition(
         entries, cfg.feeds, cfg.edition, newsletter=cfg.newsletter.name, date=date, now=now,
         window_start=start, window_end=now,

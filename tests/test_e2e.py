@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -325,3 +326,32 @@ def test_quiet_day_is_skipped_or_sent_with_a_note(
     (msg,) = smtp_server.wait_for(1)
     assert "A quiet evening: 5 new stories since the last edition." in msg.part("html")
     assert "A quiet evening: 5 new stories since the last edition." in msg.part("plain")
+
+
+def test_collect_stores_vectors_and_topics_say_where_they_came_from(
+    tmp_path: Path, feeds: FeedServer
+) -> None:
+    config = write_config(tmp_path, feeds, None)
+    config.write_text(config.read_text().replace('group_by = "feed"', 'group_by = "topic"'))
+    digest(config, "collect")
+    db = tmp_path / "digest.sqlite3"
+    with sqlite3.connect(db) as conn:
+        sizes = [n for (n,) in conn.execute("SELECT length(vector) FROM entries")]
+    assert sizes == [768] * 5  # every collected entry has its vector, made at collect time
+    digest(config, "build")
+    shown = json.loads(digest(config, "edition", "show", "--json").stdout)
+    reasons = [r for s in shown["sections"] for i in s["items"] for r in i["reasons"]
+               if r.startswith("topic ")]
+    assert len(reasons) == 5 and all(": text model 0." in r for r in reasons)
+
+    (tmp_path / "off").mkdir()
+    off = write_config(tmp_path / "off", feeds, None, edition="topic_model = false")
+    off.write_text(off.read_text().replace('group_by = "feed"', 'group_by = "topic"'))
+    digest(off, "collect")
+    with sqlite3.connect(tmp_path / "off" / "digest.sqlite3") as conn:
+        assert [v for (v,) in conn.execute("SELECT vector FROM entries")] == [None] * 5
+    digest(off, "build")
+    shown = json.loads(digest(off, "edition", "show", "--json").stdout)
+    reasons = [r for s in shown["sections"] for i in s["items"] for r in i["reasons"]
+               if r.startswith("topic ")]
+    assert len(reasons) == 5 and not any("text model" in r for r in reasons)

@@ -14,8 +14,16 @@ import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
 
-from digest.compose import gazetteer
-from digest.compose.classify import KNOWN_TOPICS, classify_topic, country_regions, place
+import numpy as np
+
+from digest.compose import gazetteer, topicmodel, vectors
+from digest.compose.classify import (
+    KNOWN_TOPICS,
+    Topic,
+    classify_topic,
+    country_regions,
+    place,
+)
 from digest.compose.cluster import cluster, when
 from digest.compose.rank import arrange, weight
 from digest.compose.text import teaser_text
@@ -168,7 +176,7 @@ def _classify(
     categories = tuple(dict.fromkeys(c for e in group for c in e.categories))
     placed = place(titles, teaser, categories, story.url, regions)
     topics = _topics(cfg)
-    topic = classify_topic(titles, teaser, categories, story.url, topics)
+    topic = _topic(group, titles, teaser, categories, story.url, topics, cfg)
     return Story(
         id=story.id,
         title=story.title,
@@ -186,6 +194,28 @@ def _classify(
         reasons=(*placed.reasons, *topic.reasons, *story.reasons),
         weight=story.weight,
     )
+
+
+def _topic(
+    group: Sequence[Entry],
+    titles: str,
+    teaser: str,
+    categories: tuple[str, ...],
+    url: str | None,
+    topics: Sequence[str],
+    cfg: EditionConfig,
+) -> Topic:
+    """The text model with the word rules when the entries have vectors; the rules alone
+    otherwise (``edition.topic_model = false``, or vectors not computed)."""
+    model = topicmodel.load() if cfg.topic_model else None
+    found = [v for v in (vectors.decode(e.vector) for e in group) if v is not None]
+    if model is not None and found:
+        mean = np.asarray(np.mean(found, axis=0), dtype=np.float32)
+        norm = float(np.linalg.norm(mean)) or 1.0
+        got = topicmodel.predict(model, mean / norm, titles, teaser, categories, url, topics)
+        if got is not None:
+            return Topic(got.topic, got.reasons)
+    return classify_topic(titles, teaser, categories, url, topics)
 
 
 def _best_by_title(group: Sequence[Entry], story: Story) -> Entry:

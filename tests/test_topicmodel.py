@@ -1,0 +1,116 @@
+"""The packaged text model: sentence vectors, and topics read from them with the word rules."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from pathlib import Path
+
+import numpy as np
+
+from digest.compose import compose_edition, topicmodel, vectors
+from digest.compose.classify import KNOWN_TOPICS, classify_topic
+from digest.config import EditionConfig
+from digest.types import Edition, Entry, Feed
+
+NOW = dt.datetime(2026, 9, 10, 18, 30, tzinfo=dt.UTC)
+FEED = Feed("https://tabloid.example/rss", "Tabloid", "Tabloid")
+# Stories no word list recognises: the rules fall back to Politics, or take "shares" for
+# the stock market; a reader sees human-interest (Culture) stories.
+SKYDIVE = ("Grandmother celebrates her 100th birthday with a skydive",
+           "She said she had always wanted to feel the wind on her face.")
+SOFA = ("Woman shares the simple trick that keeps her sofa looking new",
+        "Her video has been viewed two million times.")
+
+
+def vector(text: str) -> np.ndarray:
+    got = vectors.decode(vectors.encode([text])[0])
+    assert got is not None
+    return got
+
+
+def test_vectors_are_unit_length_and_know_a_paraphrase() -> None:
+    quake = vector("Earthquake strikes Turkey, hundreds dead")
+    same = vector("Hundreds killed as powerful quake hits Turkey")
+    other = vector("Bank of England holds interest rates")
+    assert abs(float(quake @ quake) - 1.0) < 1e-2
+    assert float(quake @ same) > float(quake @ other) + 0.1
+    blobs = vectors.encode(["", "x" * 20000])  # empty and huge texts still get a vector
+    assert [len(b) for b in blobs] == [vectors.DIM * 2] * 2
+    assert vectors.decode(b"\0" * 10) is None and vectors.decode(None) is None
+
+
+def test_the_model_reads_what_no_listed_word_says() -> None:
+    model = topicmodel.load()
+    assert model is not None and model.classes == KNOWN_TOPICS
+    for title, teaser in (SKYDIVE, SOFA):
+        rules = classify_topic(title, teaser, (), None, KNOWN_TOPICS)
+        got = topicmodel.predict(model, vector(f"{title}. {teaser}"), title, teaser, (), None,
+                                 KNOWN_TOPICS)
+        assert got is not None
+        assert rules.topic != "Culture"
+        assert got.topic == "Culture" and got.probability > 0.5
+        assert got.reasons[0].startswith("topic Culture: text model 0.")
+
+
+def test_clear_cases_agree_with_the_rules_and_keep_their_words() -> None:
+    model = topicmodel.load()
+    assert model is not None
+    cases = {
+        "Hospital waiting lists reach record high": "Health",
+        "Shares tumble as central bank signals more rate rises": "Business",
+        "Heatwave grips southern Europe as temperatures pass 45C": "Environment",
+        "Parliament passes budget after marathon debate": "Politics",
+    }
+    for title, topic in cases.items():
+        got = topicmodel.predict(model, vector(title), title, "", (), None, KNOWN_TOPICS)
+        assert got is not None and got.topic == topic, (title, got)
+        assert "; words: '" in got.reasons[0]
+
+
+def entry(title: str, teaser: str, *, with_vector: bool) -> Entry:
+    e = Entry(feed_url=FEED.url, key=title, title=title, url=f"https://tabloid.example/{len(title)}",
+              summary_html=f"<p>{teaser}</p>", teaser=teaser, published=NOW - dt.timedelta(hours=2),
+              first_seen_at=NOW - dt.timedelta(hours=2))
+    if with_vector:
+        e = dataclasses.replace(e, vector=vectors.encode([vectors.entry_text(e)])[0])
+    return e
+
+
+def build(entries: list[Entry], **cfg: object) -> Edition:
+    config = EditionConfig(**{"group_by": "topic", **cfg})  # type: ignore[arg-type]
+    return compose_edition(entries, (FEED,), config, newsletter="N", date=NOW.date(), now=NOW,
+                           window_start=NOW - dt.timedelta(days=1), window_end=NOW)
+
+
+def test_an_edition_by_topic_uses_stored_vectors_and_says_so() -> None:
+    edition = build([entry(*SKYDIVE, with_vector=True)])
+    story = edition.stories[0]
+    assert story.topic == "Culture"
+    assert [s.name for s in edition.sections] == ["Culture"]
+    assert any(r.startswith("topic Culture: text model") for r in story.reasons)
+
+
+def test_rules_alone_without_vectors_or_when_switched_off() -> None:
+    for edition in (build([entry(*SKYDIVE, with_vector=False)]),
+                    build([entry(*SKYDIVE, with_vector=True)], topic_model=False)):
+        story = edition.stories[0]
+        assert story.topic == "Politics"
+        assert "topic Politics: nothing else matched" in story.reasons
+
+
+def test_only_the_configured_topics_compete() -> None:
+    edition = build([entry(*SKYDIVE, with_vector=True)], topics=("Politics", "Sports"))
+    assert edition.stories[0].topic in ("Politics", "Sports")
+
+
+def test_a_missing_or_foreign_model_file_means_rules(tmp_path: Path) -> None:
+    assert topicmodel.load(tmp_path / "none.json") is None
+    broken = tmp_path / "broken.json"
+    broken.write_text("{not json")
+    assert topicmodel.load(broken) is None
+    other = tmp_path / "other.json"  # a model for other features (another vector size)
+    other.write_text(json.dumps({"classes": ["A"], "mean": [0.0], "scale": [1.0],
+                                 "weights": [[0.0]], "bias": [0.0]}))
+    assert topicmodel.load(other) is None
