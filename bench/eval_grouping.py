@@ -1,7 +1,12 @@
 """Evaluate grouping (same story, region, topic) against the project's own labels.
 
-Usage: python bench/eval_grouping.py [-v] [-c]
-  -v lists every disagreement; -c prints the topic confusion matrix of the tuning sets only
+Usage: python bench/eval_grouping.py [-v] [-c] [--rules] [--unseal]
+  -v lists every disagreement; -c prints the topic confusion matrix of the tuning sets only;
+  --rules: topics from the word rules alone (no text model, as edition.topic_model = false);
+  --unseal: also the sealed sets (see SEALED: run once, when the rules are final)
+
+Entries get their sentence vectors as `digest collect` gives them (digest.compose.vectors),
+kept in a scratch cache (VECTOR_CACHE) between runs, so the topic model is measured as it runs.
 
 The labels (bench/labels/<day>.tsv, written by reading the items) point at items of the
 recorded feed snapshots by (file, link or guid); the snapshots themselves are third-party
@@ -105,6 +110,30 @@ def load_day(day_dir: Path, now: dt.datetime | None = None) -> tuple[list[Feed],
     return feeds, entries
 
 
+VECTOR_CACHE = Path(os.environ.get("TMPDIR", "/tmp")) / "digest-bench-vectors.pkl"
+
+
+def with_vectors(entries: list[Entry]) -> list[Entry]:
+    """The entries with their sentence vectors (as collect stores them), cached by text."""
+    import dataclasses
+    import hashlib
+    import pickle
+
+    from digest.compose import vectors
+
+    cache: dict[str, bytes] = {}
+    if VECTOR_CACHE.exists():
+        cache = pickle.loads(VECTOR_CACHE.read_bytes())
+    texts = [vectors.entry_text(e) for e in entries]
+    keys = [hashlib.sha1(t.encode()).hexdigest() for t in texts]
+    todo = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in cache}.items())
+    if todo:
+        for (k, _), blob in zip(todo, vectors.encode([t for _, t in todo]), strict=True):
+            cache[k] = blob
+        VECTOR_CACHE.write_bytes(pickle.dumps(cache))
+    return [dataclasses.replace(e, vector=cache[k]) for e, k in zip(entries, keys, strict=True)]
+
+
 def _seen(e: Entry, when: dt.datetime) -> Entry:
     import dataclasses
 
@@ -143,7 +172,16 @@ PAIR_WINDOW = dt.timedelta(hours=36)
 # items of the same folder); its name without ``.tsv`` is the set's name.
 # The LA Times + Straits Times set was labelled and committed before anything ran on it.
 HELD_OUT = ("2016-06-14-guardian-aljazeera-hindu.aja-hindu",
-            "2020-06-10-outlets.latimes-straitstimes")
+            "2020-06-10-outlets.latimes-straitstimes",
+            "2020-06-10-outlets.dailymail",
+            "2020-09-02-outlets.dailymail-latimes",
+            "2016-06-14-guardian-aljazeera-hindu.football",
+            "2020-09-02-outlets.rest",
+            "2016-06-14-guardian-aljazeera-hindu.hindu2")
+# Labelled and committed, but not looked at until the rules are final: run with --unseal
+# once, record the figures, then move the set out of here. (Guardian sport and the other
+# 2020-09-02 outlets were unsealed once, with the text model final; docs/grouping.md.)
+SEALED = ("2016-06-14-guardian-aljazeera-hindu.hindu2",)
 
 
 @dataclass(frozen=True)
@@ -192,14 +230,17 @@ def read_labels(path: Path) -> list[Label]:
     return out
 
 
-def evaluate_day(day_dir: Path, labels: list[Label]) -> Tally:
+def evaluate_day(day_dir: Path, labels: list[Label], *, model: bool = True) -> Tally:
     from digest.compose import group_stories
     from digest.config import EditionConfig
 
     feeds, entries = load_day(day_dir)
+    if model:
+        entries = with_vectors(entries)
     by_url = {f.url: f for f in feeds}
     newest = max(e.first_seen_at for e in entries)
-    stories = group_stories(entries, by_url, EditionConfig(group_by="region"),
+    stories = group_stories(entries, by_url,
+                            EditionConfig(group_by="region", topic_model=model),
                             newest + dt.timedelta(hours=1))
     where: dict[tuple[str, str], tuple[int, Story]] = {}
     when_of: dict[tuple[str, str], dt.datetime] = {}
@@ -256,7 +297,20 @@ def _ratio(a: int, b: int) -> str:
     return f"{a / b:.3f} ({a}/{b})" if b else "n/a (0/0)"
 
 
-def report(name: str, t: Tally) -> list[str]:
+def trained_on() -> set[str]:
+    """The label sets the packaged topic model was trained on (bench/train_topics.py)."""
+    import json
+
+    from digest.compose import topicmodel
+
+    try:
+        raw = json.loads(topicmodel.MODEL_FILE.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return set()
+    return set(raw.get("trained_on", ()))
+
+
+def report(name: str, t: Tally, *, topic_note: str = "") -> list[str]:
     return [
         f"== {name}: {t.found} labelled items found of {t.items}",
         f"  region precision (right among stories given a region other than World): "
@@ -268,7 +322,7 @@ def report(name: str, t: Tally) -> list[str]:
         f"  region accuracy (World included):                                        "
         f"{_ratio(t.region_ok, t.found)}",
         f"  topic accuracy:                                                          "
-        f"{_ratio(t.topic_ok, t.found)}",
+        f"{_ratio(t.topic_ok, t.found)}{topic_note}",
         "  (pairs: labelled items published within 36 h of each other)",
         f"  same-story pairs precision: {_ratio(t.pairs_ok, t.pairs_pred)}",
         f"  same-story pairs recall:    {_ratio(t.pairs_ok, t.pairs_true)}",
@@ -291,25 +345,35 @@ def main(argv: list[str]) -> int:
     root = feeds_dir()
     if root is None:
         return 0
+    model = "--rules" not in argv
+    trained = trained_on() if model else set()
+    in_sample = "  (in-sample: the topic model was trained on this set)"
+    print(f"topics: {'text model + word rules' if model else 'word rules alone (--rules)'}")
     totals = {"tuned": Tally(), "held-out": Tally()}
     lines: list[str] = []
     for path in sorted(LABELS.glob("*.tsv")):
         name = path.stem
         day = name.split(".")[0]
+        if name in SEALED and "--unseal" not in argv:
+            print(f"SEALED {name}: not evaluated until the rules are final (--unseal)",
+                  file=sys.stderr)
+            continue
         if not (root / day).is_dir():
             print(f"SKIP {day}: not in {root}", file=sys.stderr)
             continue
-        t = evaluate_day(root / day, read_labels(path))
+        t = evaluate_day(root / day, read_labels(path), model=model)
         split = "tuned" if name in TUNED else "held-out"
         totals[split].add(t)
-        lines += report(f"{name} [{split}]", t)
+        lines += report(f"{name} [{split}]", t, topic_note=in_sample if name in trained else "")
         if verbose:
             lines += [f"    {m}" for m in t.misses]
     print("\n".join(lines))
     print()
     for split in ("tuned", "held-out"):
-        days = ", ".join(TUNED if split == "tuned" else HELD_OUT)
-        print("\n".join(report(f"ALL {split.upper()} ({days})", totals[split])))
+        sets = TUNED if split == "tuned" else HELD_OUT
+        days = ", ".join(n for n in sets if n not in SEALED or "--unseal" in argv)
+        note = in_sample if any(n in trained for n in sets) else ""
+        print("\n".join(report(f"ALL {split.upper()} ({days})", totals[split], topic_note=note)))
     if "-c" in argv:  # never for the held-out sets: nothing is tuned on them
         print("\n".join(["", "topic confusion, tuning sets:", *confusion(totals["tuned"].topics)]))
     return 0
