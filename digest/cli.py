@@ -121,12 +121,18 @@ def _collect(cfg: Config, store: Store) -> list[FeedResult]:
     if not cfg.feeds:
         raise ConfigError("no feeds configured", key="feeds", hint="add [[feeds]] with a url")
     with Progress(
-        TextColumn("collect"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-        console=err, transient=True,
+        TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TimeElapsedColumn(), console=err, transient=True,
     ) as bar:
         task = bar.add_task("collect", total=len(cfg.feeds))
+        vec = bar.add_task("vectors", total=None, visible=False)
+
+        def vectors(done: int, total: int) -> None:
+            bar.update(vec, completed=done, total=total, visible=True)
+
         return pipeline.run_collect(
-            cfg, store, now=pipeline.utcnow(), on_done=lambda _c: bar.advance(task)
+            cfg, store, now=pipeline.utcnow(), on_done=lambda _c: bar.advance(task),
+            on_vectors=vectors,
         )
 
 

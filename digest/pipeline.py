@@ -11,6 +11,7 @@ import logging
 import os
 import socket
 import threading
+import time
 import urllib.parse
 import uuid
 from collections.abc import Callable, Sequence
@@ -59,8 +60,10 @@ def run_collect(
     *,
     now: dt.datetime,
     on_done: Callable[[Collected], None] | None = None,
+    on_vectors: Callable[[int, int], None] | None = None,
 ) -> list[FeedResult]:
-    """Fetch every feed, store new and changed entries and each feed's state."""
+    """Fetch every feed, store new and changed entries and each feed's state, then make the
+    sentence vectors of the new ones (``on_vectors(done, total)`` as they are made)."""
     rows = store.feed_rows()
     states = {
         url: FeedState(etag=r.etag, last_modified=r.last_modified) for url, r in rows.items()
@@ -82,22 +85,37 @@ def run_collect(
         # Vectors are made now, while collecting, so that building the edition only reads them.
         recent = now - dt.timedelta(hours=cfg.edition.first_window_hours + 24)
         urls = [f.url for f in cfg.feeds]
-        ensure_vectors(cfg, store, store.entries_seen_between(recent, now, urls))
+        ensure_vectors(cfg, store, store.entries_seen_between(recent, now, urls), on_vectors)
     return results
 
 
-def ensure_vectors(cfg: Config, store: Store, entries: Sequence[Entry]) -> list[Entry]:
+def ensure_vectors(
+    cfg: Config,
+    store: Store,
+    entries: Sequence[Entry],
+    on_progress: Callable[[int, int], None] | None = None,
+) -> list[Entry]:
     """``entries`` with their sentence vectors: the missing ones are computed and stored.
     Without the text model (``edition.topic_model = false``, or it cannot load) the entries
     come back as they are and topics come from the word rules alone."""
     missing = [e for e in entries if e.vector is None]
     if not cfg.edition.topic_model or not missing:
         return list(entries)
+    done = 0
+
+    def batch(n: int) -> None:
+        nonlocal done
+        done += n
+        if on_progress is not None:
+            on_progress(done, len(missing))
+
+    started = time.perf_counter()
     try:
-        blobs = vectors.encode([vectors.entry_text(e) for e in missing])
+        blobs = vectors.encode([vectors.entry_text(e) for e in missing], batch)
     except ModelError as err:
         log.warning("%s", err)
         return list(entries)
+    log.info("made %d sentence vectors in %.1f s", len(blobs), time.perf_counter() - started)
     store.set_vectors(
         [(e.feed_url, e.key, content_hash(e), b) for e, b in zip(missing, blobs, strict=True)]
     )

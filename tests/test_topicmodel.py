@@ -114,3 +114,31 @@ def test_a_missing_or_foreign_model_file_means_rules(tmp_path: Path) -> None:
     other.write_text(json.dumps({"classes": ["A"], "mean": [0.0], "scale": [1.0],
                                  "weights": [[0.0]], "bias": [0.0]}))
     assert topicmodel.load(other) is None
+
+
+def test_ensure_vectors_makes_the_missing_ones_once_and_reports_progress(tmp_path: Path) -> None:
+    from digest.config import parse_config
+    from digest.pipeline import ensure_vectors
+    from digest.store import Store
+
+    cfg = parse_config({"newsletter": {"name": "N", "sender": "n@example.org"},
+                        "feeds": [{"url": FEED.url, "name": "Tabloid"}]})
+    store = Store.open(f"sqlite:///{tmp_path}/d.sqlite3")
+    items = [entry(f"Story number {i}", "A teaser.", with_vector=False) for i in range(70)]
+    store.upsert_entries(FEED.url, items, NOW)
+    window = (NOW - dt.timedelta(days=1), NOW)
+    seen: list[tuple[int, int]] = []
+    got = ensure_vectors(cfg, store, store.entries_seen_between(*window),
+                         lambda done, total: seen.append((done, total)))
+    assert seen == [(64, 70), (70, 70)]  # one call per batch of 64
+    assert all(e.vector is not None for e in got)
+    stored = store.entries_seen_between(*window)
+    assert [e.vector for e in stored] == [e.vector for e in got]
+    seen.clear()
+    ensure_vectors(cfg, store, stored, lambda done, total: seen.append((done, total)))
+    assert seen == []  # nothing left to make
+    off = dataclasses.replace(cfg, edition=dataclasses.replace(cfg.edition, topic_model=False))
+    store.upsert_entries(FEED.url, [dataclasses.replace(items[0], title="Edited")], NOW)
+    again = ensure_vectors(off, store, store.entries_seen_between(*window))
+    assert sum(e.vector is None for e in again) == 1  # switched off: nothing is made
+    store.close()

@@ -10,7 +10,7 @@ grouping stays fast. The topic model (``digest.compose.topicmodel``) reads them.
 from __future__ import annotations
 
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -51,8 +51,11 @@ def _load() -> Any:
         return _model
 
 
-def encode(texts: Sequence[str]) -> list[bytes]:
-    """Unit vectors of ``texts`` as float16 bytes, in order."""
+def encode(
+    texts: Sequence[str], on_batch: Callable[[int], None] | None = None
+) -> list[bytes]:
+    """Unit vectors of ``texts`` as float16 bytes, in order; ``on_batch(n)`` after each batch
+    of ``n`` texts (for a progress bar)."""
     out: list[bytes] = []
     if not texts:
         return out
@@ -62,6 +65,8 @@ def encode(texts: Sequence[str]) -> list[bytes]:
         with _lock:  # the engine is not documented as thread-safe
             got = np.asarray(model.passage(list(chunk)), dtype=np.float32).reshape(-1, DIM)
         out.extend(row.astype("<f2").tobytes() for row in got)
+        if on_batch is not None:
+            on_batch(len(chunk))
     return out
 
 
