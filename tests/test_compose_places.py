@@ -156,3 +156,40 @@ def test_hyphenated_list_words_match_the_text_as_it_is_split() -> None:
     assert classify_topic("C-section guilt: a mother's story", "", (), None, ()).topic == "Health"
     got = classify_topic("Shares rise amid Covid-19", "", (), None, ())
     assert got.topic == "Business"  # the pandemic stays a backdrop when hyphenated too
+
+
+def test_a_local_desk_category_places_a_story_that_names_no_place() -> None:
+    url = "https://www.thehindu.com/news/cities/Kochi/man-found-hanging/article1.ece"
+    placed = place("Man found hanging", "The body was found on Monday.", ("Kochi",), url, REGIONS)
+    assert (placed.region, placed.countries) == ("Asia", ("IN",))
+    assert placed.reasons[0].startswith("region Asia: filed under 'Kochi' (its only feed")
+    # Several categories tag subjects and incidental places: not a desk.
+    tagged = place("Melting glaciers fill unstable lakes", "Satellites show the change.",
+                   ("Glaciers", "Nepal"), None, REGIONS)
+    assert tagged.region == "World"
+    # "National" is a section name, not the US town National City.
+    assert place("Mamata assails cut in quota", "", ("National",), None, REGIONS).countries == ()
+
+
+def test_congress_beside_indian_places_is_india() -> None:
+    indian = place("Congress demands disqualification of 21 AAP MLAs", "", ("Delhi",), None,
+                   REGIONS)
+    assert (indian.region, indian.countries[0]) == ("Asia", "IN")
+    assert where("Congress passes the spending bill", "The Senate votes next.")[0] == "Americas"
+
+
+def test_a_study_is_world_unless_the_headline_names_a_place() -> None:
+    region, countries = where("Study finds a small glass of wine a day shortens life",
+                              "Researchers in Bristol followed 5,000 people for ten years.")
+    assert region == "World" and countries == ("GB",)
+    assert where("Bristol study finds wine shortens life", "Researchers followed 5,000 "
+                 "people.")[0] == "Europe"
+
+
+def test_an_outlet_with_global_desks_gets_no_home_country() -> None:
+    daily = "https://www.dailymail.co.uk/news/article-1/Star-admits-feud.html"
+    assert where("Star admits feud with co-host", "She spoke on a podcast.", daily) == (
+        "World", ())
+    local = "https://www.nzherald.co.nz/nz/news/article.cfm?c_id=1&objectid=1"
+    assert where("Star admits feud with co-host", "She spoke on a podcast.", local) == (
+        "Oceania", ("NZ",))

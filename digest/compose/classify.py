@@ -283,6 +283,20 @@ def place(
         )
     )
     total = sum(region_score.values())
+    placed_in = [m for m in mentions if m.code != "-"]
+    if (_STUDY.intersection(w.lower() for w in words(title)) and placed_in and not hints
+            and not any(m.field in ("title", "url") for m in placed_in)):
+        # Findings are not a place's news: the teaser's places are where it was done.
+        why = "region World: a study or research finding; the place named is where it was done"
+        return Placement(gz.WORLD, countries, None, (f"{why} ({_evidence(mentions, hints)})",))
+    filed = _filed_under(mentions, hints, categories)
+    if total < MIN_EVIDENCE and filed is not None:
+        region = regions.get(filed.code, gz.WORLD)
+        if region != gz.WORLD:
+            kicker = gz.COUNTRY_NAMES.get(filed.code) if filed.code != "EU" else None
+            why = (f"region {region}: filed under '{filed.text}' (its only feed category) "
+                   f"→ {filed.code}")
+            return Placement(region, (filed.code,), kicker, (why,))
     if total < MIN_EVIDENCE:
         if total > 0:
             why = f"region World: too little evidence ({_evidence(mentions, hints)})"
@@ -302,6 +316,27 @@ def place(
     main = next((c for c in countries if regions.get(c) == best), None)
     kicker = gz.COUNTRY_NAMES[main] if main and main != "EU" else None
     return Placement(best, countries, kicker, (f"region {best}: {evidence}",))
+
+
+# Title words of a story about a finding (a study is World unless the headline names a place).
+_STUDY = frozenset({"study", "studies", "research", "researchers", "scientists", "scientist"})
+
+
+def _filed_under(
+    mentions: Sequence[Mention], hints: Sequence[str], categories: Iterable[str]
+) -> Mention | None:
+    """The place an outlet files a story under: its one feed category is a place name
+    ("Chennai", "Karnataka": a local desk) and nothing else in the story names a place.
+    Several categories ("Glaciers", "Floods", "Nepal") tag subjects and incidental places,
+    so they do not count this way."""
+    cats = [c.strip() for c in categories if c.strip()]
+    named = [m for m in mentions if m.code not in ("-", "")]
+    if len(cats) != 1 or hints or len(named) != 1:
+        return None
+    m = named[0]
+    if m.field != "categories" or m.text.casefold() != cats[0].casefold() or m.code.startswith("@"):
+        return None
+    return m
 
 
 # Words of a story that is not the outlet's home news even though it names no place.

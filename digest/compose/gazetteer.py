@@ -305,6 +305,7 @@ OFFICE_WORDS: frozenset[str] = frozenset({
 AMBIGUOUS: dict[str, tuple[str, ...]] = {
     "Georgia": ("GE", "US"), "Georgian": ("GE", "US"), "Georgians": ("GE", "US"),
     "ANC": ("", "ZA"),
+    "Congress": ("US", "IN"),  # the US Congress, or India's Congress party beside Indian places
 }
 
 # Names of whole regions ("@" + region), and names that contain a country word but are no
@@ -360,7 +361,7 @@ HOME_HOSTS: dict[str, str] = {
     "latimes.com": "US", "foxnews.com": "US", "nytimes.com": "US",
     "wsj.com": "US", "washingtonpost.com": "US", "usatoday.com": "US", "npr.org": "US",
     "nbcnews.com": "US", "cbsnews.com": "US", "abcnews.go.com": "US", "politico.com": "US",
-    "thehindu.com": "IN", "dailymail.co.uk": "GB", "theguardian.com": "",
+    "thehindu.com": "IN", "dailymail.co.uk": "", "theguardian.com": "",
     "bbc.co.uk": "", "bbc.com": "", "cnn.com": "", "dw.com": "", "aljazeera.com": "",
 }
 # URL sections under which a story is not the outlet's home news.

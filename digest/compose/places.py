@@ -47,7 +47,7 @@ _STOP_TEXT = """
     hamilton hampton harlem harrow henderson hope hull independence irvine irving jackson
     kent kimberley lafayette lancaster laval lawrence lexington lincoln logan lowell
     madison male man mansfield marion meads mendip mesa metro midland milton mission
-    mobile montgomery most murray newark newport newton nigel norman normal norfolk
+    mobile montgomery most murray national newark newport newton nigel norman normal norfolk
     norwich oakville oceanside orange orkney paradise pest plano plymouth preston
     providence queens reading regina reno richardson richmond riverside rugby sale salem
     sandy savannah shaping sparks spring springfield springs sterling sunrise surprise
