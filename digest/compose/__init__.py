@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -168,15 +170,30 @@ def merge(group: Sequence[Entry], feeds: Mapping[str, Feed], now: dt.datetime) -
     )
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """What classifying reads of a merged story: all headlines, the shown teaser, every
+    category of its tellings."""
+
+    titles: str
+    teaser: str
+    categories: tuple[str, ...]
+    url: str | None
+
+
+def _read(story: Story, group: Sequence[Entry]) -> _Read:
+    return _Read(
+        titles=" | ".join(dict.fromkeys(_title(e) for e in group)),
+        teaser=teaser_text(_best_by_title(group, story)),
+        categories=tuple(dict.fromkeys(c for e in group for c in e.categories)),
+        url=story.url,
+    )
+
+
 def _classify(
-    story: Story, group: Sequence[Entry], cfg: EditionConfig, regions: Mapping[str, str]
+    story: Story, group: Sequence[Entry], read: _Read, topic: Topic, regions: Mapping[str, str]
 ) -> Story:
-    titles = " | ".join(dict.fromkeys(_title(e) for e in group))
-    teaser = teaser_text(_best_by_title(group, story))
-    categories = tuple(dict.fromkeys(c for e in group for c in e.categories))
-    placed = place(titles, teaser, categories, story.url, regions)
-    topics = _topics(cfg)
-    topic = _topic(group, titles, teaser, categories, story.url, topics, cfg)
+    placed = place(read.titles, read.teaser, read.categories, read.url, regions)
     return Story(
         id=story.id,
         title=story.title,
@@ -196,26 +213,33 @@ def _classify(
     )
 
 
-def _topic(
-    group: Sequence[Entry],
-    titles: str,
-    teaser: str,
-    categories: tuple[str, ...],
-    url: str | None,
-    topics: Sequence[str],
-    cfg: EditionConfig,
-) -> Topic:
-    """The text model with the word rules when the entries have vectors; the rules alone
-    otherwise (``edition.topic_model = false``, or vectors not computed)."""
+def _story_topics(
+    groups: Sequence[Sequence[Entry]], reads: Sequence[_Read], cfg: EditionConfig
+) -> list[Topic]:
+    """Each story's topic: the text model with the word rules for the stories whose entries
+    have vectors (all at once: one matrix product), the rules alone for the others and
+    whenever ``edition.topic_model = false``."""
+    allowed = _topics(cfg)
+    got: list[Topic | None] = [None] * len(groups)
     model = topicmodel.load() if cfg.topic_model else None
-    found = [v for v in (vectors.decode(e.vector) for e in group) if v is not None]
-    if model is not None and found:
-        mean = np.asarray(np.mean(found, axis=0), dtype=np.float32)
-        norm = float(np.linalg.norm(mean)) or 1.0
-        got = topicmodel.predict(model, mean / norm, titles, teaser, categories, url, topics)
-        if got is not None:
-            return Topic(got.topic, got.reasons)
-    return classify_topic(titles, teaser, categories, url, topics)
+    if model is not None:
+        rows: list[int] = []
+        vecs: list[np.ndarray[Any, np.dtype[np.float32]]] = []
+        for k, group in enumerate(groups):
+            found = [v for v in (vectors.decode(e.vector) for e in group) if v is not None]
+            if found:
+                rows.append(k)
+                vecs.append(found[0] if len(found) == 1 else vectors.mean(found))
+        if rows:
+            texts = [(reads[k].titles, reads[k].teaser, reads[k].categories, reads[k].url)
+                     for k in rows]
+            for k, t in zip(rows, topicmodel.predict_many(model, vecs, texts, allowed),
+                            strict=True):
+                got[k] = Topic(t.topic, t.reasons) if t is not None else None
+    return [
+        t if t is not None else classify_topic(r.titles, r.teaser, r.categories, r.url, allowed)
+        for t, r in zip(got, reads, strict=True)
+    ]
 
 
 def _best_by_title(group: Sequence[Entry], story: Story) -> Entry:
@@ -237,12 +261,14 @@ def group_stories(
     """Merged and classified stories (with their entries), in no particular order."""
     known = [e for e in entries if e.feed_url in feeds]
     regions = country_regions(cfg.regions)
-    out: list[tuple[Story, list[Entry]]] = []
-    for idx in cluster(known, cfg.similarity):
-        group = [known[i] for i in idx]
-        story = _classify(merge(group, feeds, now), group, cfg, regions)
-        out.append((story, group))
-    return out
+    groups = [[known[i] for i in idx] for idx in cluster(known, cfg.similarity)]
+    merged = [merge(group, feeds, now) for group in groups]
+    reads = [_read(story, group) for story, group in zip(merged, groups, strict=True)]
+    topics = _story_topics(groups, reads, cfg)
+    return [
+        (_classify(story, group, read, topic, regions), group)
+        for story, group, read, topic in zip(merged, groups, reads, topics, strict=True)
+    ]
 
 
 def _feed_order(feeds: Mapping[str, Feed], cfg: EditionConfig) -> list[str]:

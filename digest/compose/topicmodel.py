@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -52,11 +52,20 @@ def features(
     url: str | None,
 ) -> tuple[np.ndarray[Any, np.dtype[np.float64]], dict[str, list[str]]]:
     """The model's input for one story, and the rules' reasons per topic."""
+    rules, why = _rule_part(title, teaser, categories, url)
+    return np.concatenate([vector.astype(np.float64), rules]), why
+
+
+def _rule_part(
+    title: str, teaser: str, categories: Iterable[str], url: str | None
+) -> tuple[list[float], dict[str, list[str]]]:
+    """The rules' evidence as features: each topic's score (log), whether a URL section or
+    feed category backs it, whether nothing matched."""
     scores, why, strong = rule_scores(title, teaser, tuple(categories), url, KNOWN_TOPICS)
-    rules = [math.log1p(scores.get(t, 0.0)) for t in KNOWN_TOPICS]
-    backed = [1.0 if t in strong else 0.0 for t in KNOWN_TOPICS]
-    x = np.concatenate([vector.astype(np.float64), rules, backed, [0.0 if scores else 1.0]])
-    return x, why
+    part = [math.log1p(scores.get(t, 0.0)) for t in KNOWN_TOPICS]
+    part += [1.0 if t in strong else 0.0 for t in KNOWN_TOPICS]
+    part.append(0.0 if scores else 1.0)
+    return part, why
 
 
 @functools.cache
@@ -85,6 +94,44 @@ class ModelTopic:
     reasons: tuple[str, ...]
 
 
+def predict_many(
+    model: TopicModel,
+    vecs: Sequence[np.ndarray[Any, np.dtype[np.float32]]],
+    texts: Sequence[tuple[str, str, Iterable[str], str | None]],
+    allowed: Sequence[str],
+) -> list[ModelTopic | None]:
+    """``predict`` for many stories at once: (title, teaser, categories, url) each."""
+    if not vecs:
+        return []
+    rules: list[list[float]] = []
+    whys: list[dict[str, list[str]]] = []
+    for title, teaser, categories, url in texts:
+        part, why = _rule_part(title, teaser, categories, url)
+        rules.append(part)
+        whys.append(why)
+    x = np.hstack([np.asarray(np.stack(vecs), dtype=np.float64), np.asarray(rules)])
+    z = ((x - model.mean) / model.scale) @ model.weights + model.bias
+    z = np.exp(z - z.max(axis=1, keepdims=True))
+    p = z / z.sum(axis=1, keepdims=True)
+    known = [t for t in allowed if t in model.classes]
+    if not known:
+        return [None] * len(vecs)
+    cols = [model.classes.index(t) for t in known]
+    out: list[ModelTopic | None] = []
+    for row, why in zip(p[:, cols], whys, strict=True):
+        i = int(np.argmax(row))  # the first of equals: the earlier configured topic
+        out.append(_topic(known[i], float(row[i]), why))
+    return out
+
+
+def _topic(best: str, probability: float, why: Mapping[str, list[str]]) -> ModelTopic:
+    words = ", ".join(dict.fromkeys(why.get(best, [])))
+    reason = f"topic {best}: text model {probability:.2f}" + (
+        f"; words: {words}" if words else "; no topic words"
+    )
+    return ModelTopic(best, probability, (reason,))
+
+
 def predict(
     model: TopicModel,
     vector: np.ndarray[Any, np.dtype[np.float32]],
@@ -101,8 +148,4 @@ def predict(
     if not known:
         return None
     best = min(known, key=lambda t: (-probs[t], allowed.index(t)))
-    words = ", ".join(dict.fromkeys(why.get(best, [])))
-    reason = f"topic {best}: text model {probs[best]:.2f}" + (
-        f"; words: {words}" if words else "; no topic words"
-    )
-    return ModelTopic(best, probs[best], (reason,))
+    return _topic(best, probs[best], why)

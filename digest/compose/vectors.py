@@ -75,3 +75,13 @@ def decode(blob: bytes | None) -> np.ndarray[Any, np.dtype[np.float32]] | None:
     if blob is None or len(blob) != DIM * 2:
         return None
     return np.frombuffer(blob, dtype="<f2").astype(np.float32)
+
+
+Vec = np.ndarray[Any, np.dtype[np.float32]]
+
+
+def mean(found: Sequence[Vec]) -> Vec:
+    """The unit-length mean of several vectors (one story told several times)."""
+    m = np.asarray(np.mean(found, axis=0), dtype=np.float32)
+    norm = float(np.linalg.norm(m)) or 1.0
+    return m / norm
