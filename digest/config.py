@@ -151,7 +151,7 @@ SECTION_TYPES: dict[str, type[Any]] = {
     if f.name not in ("feeds", "path", "secret", "smtp_password")
     and f.default_factory is not dataclasses.MISSING
 }
-FEED_KEYS = {"url": str, "name": str, "section": str, "priority": int}
+FEED_KEYS = {"url": str, "name": str, "section": str, "priority": int, "country": str}
 ENV_PREFIX = "DIGEST_"
 ENV_SPECIAL = {"DIGEST_CONFIG", "DIGEST_SECRET", "DIGEST_SMTP_PASSWORD"}
 
@@ -260,12 +260,23 @@ def _feeds(raw: Any) -> tuple[Feed, ...]:
             raise ConfigError(f"{url} is listed twice", key=f"{where}.url")
         seen.add(url)
         name = item.get("name") or re.sub(r"^https?://(www\.)?", "", url).split("/")[0]
+        country = item.get("country")
+        if country is not None:
+            country = country.strip().upper()
+            from digest.compose.gazetteer import COUNTRY_CODES
+
+            if country and country not in COUNTRY_CODES:
+                raise ConfigError(
+                    f"unknown country code {item['country']!r}", key=f"{where}.country",
+                    hint='an ISO 3166 code such as "GB", or "" for an outlet with no home',
+                )
         feeds.append(
             Feed(
                 url=url,
                 name=name,
                 section=item.get("section") or name,
                 priority=item.get("priority", 1),
+                country=country,
             )
         )
     return tuple(feeds)

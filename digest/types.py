@@ -19,6 +19,9 @@ class Feed:
     name: str
     section: str
     priority: int = 1
+    # The outlet's home country (ISO code) for stories that name no place; "" for none;
+    # None: guessed from the link's host (digest.compose.gazetteer.HOME_HOSTS).
+    country: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

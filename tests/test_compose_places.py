@@ -193,3 +193,28 @@ def test_an_outlet_with_global_desks_gets_no_home_country() -> None:
     local = "https://www.nzherald.co.nz/nz/news/article.cfm?c_id=1&objectid=1"
     assert where("Star admits feud with co-host", "She spoke on a podcast.", local) == (
         "Oceania", ("NZ",))
+
+
+def test_a_feed_says_its_home_country_or_that_it_has_none() -> None:
+    import datetime as dt
+
+    from digest.compose import compose_edition
+    from digest.config import EditionConfig
+    from digest.types import Feed
+    from tests.test_compose import NOW
+
+    local = Feed("https://herald.example/rss", "Herald", "Herald", country="NZ")
+    world = Feed("https://world.example/rss", "World", "World", country="")
+    guessed = Feed("https://www.smh.com.au/rss", "SMH", "SMH")
+    stories = {}
+    for feed in (local, world, guessed):
+        e = entry(feed, f"Star admits feud with co-host ({feed.name})", "She spoke on a podcast.",
+                  url=f"{feed.url.removesuffix('/rss')}/news/star-admits-feud")
+        edition = compose_edition([e], [feed], EditionConfig(group_by="region"), newsletter="N",
+                                  date=NOW.date(), now=NOW,
+                                  window_start=NOW - dt.timedelta(days=1), window_end=NOW)
+        stories[feed.name] = edition.stories[0]
+    assert (stories["Herald"].region, stories["Herald"].countries) == ("Oceania", ("NZ",))
+    assert "(feeds.country → NZ)" in stories["Herald"].reasons[0]
+    assert stories["World"].region == "World"
+    assert (stories["SMH"].region, stories["SMH"].countries) == ("Oceania", ("AU",))

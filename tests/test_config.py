@@ -51,6 +51,8 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
         ({"feeds": [{"url": "http://a/", "colour": "red"}]}, "feeds[0].colour: unknown key"),
         ({"feeds": [{"url": "http://a/"}, {"url": "http://a/"}]}, "is listed twice"),
         ({"feeds": [{"url": "http://a/", "priority": "high"}]}, "feeds[0].priority: expected"),
+        ({"feeds": [{"url": "http://a/", "country": "UK"}]},
+         "feeds[0].country: unknown country code 'UK'"),
         ({"mail": {}}, "mail: unknown section"),
         ({"edition": {"max_items": 0}}, "edition.max_items: expected at least 1"),
     ],
@@ -92,3 +94,11 @@ def test_broken_toml_names_the_file(tmp_path: Path) -> None:
     path.write_text("[edition\n")
     with pytest.raises(ConfigError, match="not valid TOML"):
         load_config(str(path), env={})
+
+
+def test_a_feed_country_is_an_iso_code_or_empty() -> None:
+    cfg = parse_config({"feeds": [{"url": "http://a/", "country": "gb"},
+                                  {"url": "http://b/", "country": ""},
+                                  {"url": "http://c/"}]}, env={})
+    assert [f.country for f in cfg.feeds] == ["GB", "", None]
+

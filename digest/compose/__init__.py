@@ -179,21 +179,24 @@ class _Read:
     teaser: str
     categories: tuple[str, ...]
     url: str | None
+    home: str | None  # feeds.country of the shown telling's feed
 
 
-def _read(story: Story, group: Sequence[Entry]) -> _Read:
+def _read(story: Story, group: Sequence[Entry], feeds: Mapping[str, Feed]) -> _Read:
+    shown = _best_by_title(group, story)
     return _Read(
         titles=" | ".join(dict.fromkeys(_title(e) for e in group)),
-        teaser=teaser_text(_best_by_title(group, story)),
+        teaser=teaser_text(shown),
         categories=tuple(dict.fromkeys(c for e in group for c in e.categories)),
         url=story.url,
+        home=feeds[shown.feed_url].country,
     )
 
 
 def _classify(
     story: Story, group: Sequence[Entry], read: _Read, topic: Topic, regions: Mapping[str, str]
 ) -> Story:
-    placed = place(read.titles, read.teaser, read.categories, read.url, regions)
+    placed = place(read.titles, read.teaser, read.categories, read.url, regions, read.home)
     return Story(
         id=story.id,
         title=story.title,
@@ -263,7 +266,7 @@ def group_stories(
     regions = country_regions(cfg.regions)
     groups = [[known[i] for i in idx] for idx in cluster(known, cfg.similarity)]
     merged = [merge(group, feeds, now) for group in groups]
-    reads = [_read(story, group) for story, group in zip(merged, groups, strict=True)]
+    reads = [_read(story, group, feeds) for story, group in zip(merged, groups, strict=True)]
     topics = _story_topics(groups, reads, cfg)
     return [
         (_classify(story, group, read, topic, regions), group)

@@ -242,8 +242,11 @@ def place(
     categories: Iterable[str],
     url: str | None,
     regions: Mapping[str, str],
+    home: str | None = None,
 ) -> Placement:
-    """The region, countries and kicker of one story, with the words that decided them."""
+    """The region, countries and kicker of one story, with the words that decided them.
+    ``home``: the outlet's home country for a story that names no place (``feeds.country``;
+    None: guessed from the link's host, "": none)."""
     mentions = find_mentions(title, "title")
     mentions += find_mentions(" , ".join(categories), "categories", 1000)
     hints, slug = _url_words(url)
@@ -304,7 +307,7 @@ def place(
         if _GLOBAL.intersection(words(f"{title} {teaser}")):
             return Placement(gz.WORLD, (), None, ("region World: a global body or subject, "
                                                   "no place named",))
-        return _home_fallback(url, regions)
+        return _home_fallback(url, regions, home)
     best = min(region_score, key=lambda r: (-region_score[r], region_first[r]))
     evidence = _evidence(mentions, hints)
     if best == gz.WORLD or region_score[best] < 0.5 * total:
@@ -345,15 +348,16 @@ _GLOBAL = frozenset({"WHO", "UN", "UNICEF", "Unicef", "IMF", "WTO", "NATO", "glo
                      "International"})
 
 
-def _home_fallback(url: str | None, regions: Mapping[str, str]) -> Placement:
+def _home_fallback(url: str | None, regions: Mapping[str, str], home: str | None) -> Placement:
     """A story that names no place at all: the outlet's home country, when its link is in
     a home-news section of an outlet with one (weak: only ever used with no place named)."""
-    code = gz.home_country(url_host(url), url_path_parts(url))
+    code = gz.home_country(url_host(url), url_path_parts(url), home)
     region = regions.get(code, gz.WORLD) if code else gz.WORLD
     if region == gz.WORLD:
         return Placement(gz.WORLD, (), None, ("region World: no place named",))
+    source = "feeds.country" if home else url_host(url)
     why = (f"region {region}: no place named; fallback: the outlet's home country "
-           f"({url_host(url)} → {code})")
+           f"({source} → {code})")
     kicker = gz.COUNTRY_NAMES[code] if code != "EU" else None
     return Placement(region, (code,), kicker, (why,))
 

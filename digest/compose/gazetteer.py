@@ -371,11 +371,14 @@ NOT_HOME_SECTIONS: frozenset[str] = frozenset({
 })
 
 
-def home_country(host: str, sections: list[str]) -> str:
-    """The outlet's home country for a link (see ``HOME_HOSTS``), or "" when none fits."""
+def home_country(host: str, sections: list[str], configured: str | None = None) -> str:
+    """The outlet's home country for a link (``configured``, else see ``HOME_HOSTS``), or ""
+    when none fits or the link is in a world, science or health section."""
     if any(s in NOT_HOME_SECTIONS or s.startswith(("world", "science", "health"))
            for s in sections[:3]):
         return ""
+    if configured is not None:
+        return configured
     host = host.removeprefix("www.")
     for h, code in HOME_HOSTS.items():
         if host == h or host.endswith("." + h):
