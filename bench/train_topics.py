@@ -32,6 +32,7 @@ from eval_grouping import (
     feeds_dir,
     load_day,
     normal_ref,
+    read_labels,
     snapshot_file,
     with_vectors,
 )
@@ -56,8 +57,6 @@ def labelled_items() -> list[dict[str, Any]]:
         name = path.stem
         if name in SEALED:
             continue
-        from eval_grouping import read_labels
-
         _, entries = load_day(root / name.split(".")[0])
         entries = with_vectors(entries)
         idx: dict[tuple[str, str], Any] = {}
@@ -106,8 +105,7 @@ def as_model(raw: dict[str, Any]) -> topicmodel.TopicModel:
 
 
 def predict(model: topicmodel.TopicModel, x: np.ndarray) -> np.ndarray:
-    z = ((x - model.mean) / model.scale) @ model.weights + model.bias
-    return np.asarray(z.argmax(1))
+    return np.asarray(model.probabilities(x).argmax(1))
 
 
 def cross_validate(items: list[dict[str, Any]]) -> None:

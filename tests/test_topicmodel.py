@@ -46,8 +46,8 @@ def test_the_model_reads_what_no_listed_word_says() -> None:
     assert model is not None and model.classes == KNOWN_TOPICS
     for title, teaser in (SKYDIVE, SOFA):
         rules = classify_topic(title, teaser, (), None, KNOWN_TOPICS)
-        got = topicmodel.predict(model, vector(f"{title}. {teaser}"), title, teaser, (), None,
-                                 KNOWN_TOPICS)
+        (got,) = topicmodel.predict_many(model, [vector(f"{title}. {teaser}")],
+                                         [(title, teaser, (), None)], KNOWN_TOPICS)
         assert got is not None
         assert rules.topic != "Culture"
         assert got.topic == "Culture" and got.probability > 0.5
@@ -63,10 +63,11 @@ def test_clear_cases_agree_with_the_rules_and_keep_their_words() -> None:
         "Heatwave grips southern Europe as temperatures pass 45C": "Environment",
         "Parliament passes budget after marathon debate": "Politics",
     }
-    for title, topic in cases.items():
-        got = topicmodel.predict(model, vector(title), title, "", (), None, KNOWN_TOPICS)
-        assert got is not None and got.topic == topic, (title, got)
-        assert "; words: '" in got.reasons[0]
+    got = topicmodel.predict_many(model, [vector(title) for title in cases],
+                                  [(title, "", (), None) for title in cases], KNOWN_TOPICS)
+    for (title, topic), one in zip(cases.items(), got, strict=True):
+        assert one is not None and one.topic == topic, (title, one)
+        assert "; words: '" in one.reasons[0]
 
 
 def entry(title: str, teaser: str, *, with_vector: bool) -> Entry:

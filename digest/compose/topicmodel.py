@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -37,11 +37,13 @@ class TopicModel:
     weights: np.ndarray[Any, np.dtype[np.float64]]  # features × classes
     bias: np.ndarray[Any, np.dtype[np.float64]]
 
-    def probabilities(self, x: np.ndarray[Any, np.dtype[np.float64]]) -> dict[str, float]:
+    def probabilities(
+        self, x: np.ndarray[Any, np.dtype[np.float64]]
+    ) -> np.ndarray[Any, np.dtype[np.float64]]:
+        """One row of class probabilities (in ``classes`` order) per row of features."""
         z = ((x - self.mean) / self.scale) @ self.weights + self.bias
-        z = np.exp(z - z.max())
-        p = z / z.sum()
-        return {c: float(p[i]) for i, c in enumerate(self.classes)}
+        z = np.exp(z - z.max(axis=1, keepdims=True))
+        return np.asarray(z / z.sum(axis=1, keepdims=True))
 
 
 def features(
@@ -51,21 +53,14 @@ def features(
     categories: Iterable[str],
     url: str | None,
 ) -> tuple[np.ndarray[Any, np.dtype[np.float64]], dict[str, list[str]]]:
-    """The model's input for one story, and the rules' reasons per topic."""
-    rules, why = _rule_part(title, teaser, categories, url)
-    return np.concatenate([vector.astype(np.float64), rules]), why
-
-
-def _rule_part(
-    title: str, teaser: str, categories: Iterable[str], url: str | None
-) -> tuple[list[float], dict[str, list[str]]]:
-    """The rules' evidence as features: each topic's score (log), whether a URL section or
-    feed category backs it, whether nothing matched."""
+    """The model's input for one story (the vector, then the rules' evidence: each topic's
+    score (log), whether a URL section or feed category backs it, whether nothing matched),
+    and the rules' reasons per topic."""
     scores, why, strong = rule_scores(title, teaser, tuple(categories), url, KNOWN_TOPICS)
-    part = [math.log1p(scores.get(t, 0.0)) for t in KNOWN_TOPICS]
-    part += [1.0 if t in strong else 0.0 for t in KNOWN_TOPICS]
-    part.append(0.0 if scores else 1.0)
-    return part, why
+    rules = [math.log1p(scores.get(t, 0.0)) for t in KNOWN_TOPICS]
+    rules += [1.0 if t in strong else 0.0 for t in KNOWN_TOPICS]
+    rules.append(0.0 if scores else 1.0)
+    return np.concatenate([vector.astype(np.float64), rules]), why
 
 
 @functools.cache
@@ -100,52 +95,23 @@ def predict_many(
     texts: Sequence[tuple[str, str, Iterable[str], str | None]],
     allowed: Sequence[str],
 ) -> list[ModelTopic | None]:
-    """``predict`` for many stories at once: (title, teaser, categories, url) each."""
+    """The most likely of ``allowed`` topics for each story — its vector and (title, teaser,
+    categories, url) — all in one matrix product; None where the model knows none of them."""
     if not vecs:
         return []
-    rules: list[list[float]] = []
-    whys: list[dict[str, list[str]]] = []
-    for title, teaser, categories, url in texts:
-        part, why = _rule_part(title, teaser, categories, url)
-        rules.append(part)
-        whys.append(why)
-    x = np.hstack([np.asarray(np.stack(vecs), dtype=np.float64), np.asarray(rules)])
-    z = ((x - model.mean) / model.scale) @ model.weights + model.bias
-    z = np.exp(z - z.max(axis=1, keepdims=True))
-    p = z / z.sum(axis=1, keepdims=True)
+    rows = [features(v, *text) for v, text in zip(vecs, texts, strict=True)]
+    p = model.probabilities(np.stack([x for x, _ in rows]))
     known = [t for t in allowed if t in model.classes]
     if not known:
         return [None] * len(vecs)
     cols = [model.classes.index(t) for t in known]
     out: list[ModelTopic | None] = []
-    for row, why in zip(p[:, cols], whys, strict=True):
-        i = int(np.argmax(row))  # the first of equals: the earlier configured topic
-        out.append(_topic(known[i], float(row[i]), why))
+    for probs, (_, why) in zip(p[:, cols], rows, strict=True):
+        i = int(np.argmax(probs))  # the first of equals: the earlier configured topic
+        best = known[i]
+        words = ", ".join(dict.fromkeys(why.get(best, [])))
+        reason = f"topic {best}: text model {probs[i]:.2f}" + (
+            f"; words: {words}" if words else "; no topic words"
+        )
+        out.append(ModelTopic(best, float(probs[i]), (reason,)))
     return out
-
-
-def _topic(best: str, probability: float, why: Mapping[str, list[str]]) -> ModelTopic:
-    words = ", ".join(dict.fromkeys(why.get(best, [])))
-    reason = f"topic {best}: text model {probability:.2f}" + (
-        f"; words: {words}" if words else "; no topic words"
-    )
-    return ModelTopic(best, probability, (reason,))
-
-
-def predict(
-    model: TopicModel,
-    vector: np.ndarray[Any, np.dtype[np.float32]],
-    title: str,
-    teaser: str,
-    categories: Iterable[str],
-    url: str | None,
-    allowed: Sequence[str],
-) -> ModelTopic | None:
-    """The most likely of ``allowed`` topics, or None when the model knows none of them."""
-    x, why = features(vector, title, teaser, categories, url)
-    probs = model.probabilities(x)
-    known = [t for t in allowed if t in probs]
-    if not known:
-        return None
-    best = min(known, key=lambda t: (-probs[t], allowed.index(t)))
-    return _topic(best, probs[best], why)
