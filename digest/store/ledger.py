@@ -195,34 +195,31 @@ class LedgerStore(StoreBase):
                  "seconds": seconds},
             )
 
+    @staticmethod
+    def _close_row(
+        delivery_id: int, status: str, error: str, now: dt.datetime, *, attempt: bool
+    ) -> sa.Update:
+        """A claimed row released with an outcome other than sent; ``attempt`` counts it."""
+        values: dict[str, Any] = {"status": status, "last_error": error[:1000],
+                                  "updated_at": now, "claimed_by": None}
+        if attempt:
+            values["attempts"] = t.deliveries.c.attempts + 1
+        return sa.update(t.deliveries).where(t.deliveries.c.id == delivery_id).values(**values)
+
     def mark_failed(self, delivery_id: int, error: str, now: dt.datetime) -> None:
         with self._tx() as c:
-            c.execute(
-                sa.update(t.deliveries)
-                .where(t.deliveries.c.id == delivery_id)
-                .values(status="failed", last_error=error[:1000], updated_at=now,
-                        attempts=t.deliveries.c.attempts + 1, claimed_by=None)
-            )
+            c.execute(self._close_row(delivery_id, "failed", error, now, attempt=True))
 
     def mark_final(self, delivery_id: int, status: str, error: str, now: dt.datetime) -> None:
         """A final outcome other than sent: ``rejected`` (5xx for the message), ``skipped``."""
         with self._tx() as c:
-            c.execute(
-                sa.update(t.deliveries)
-                .where(t.deliveries.c.id == delivery_id)
-                .values(status=status, last_error=error[:1000], updated_at=now, claimed_by=None)
-            )
+            c.execute(self._close_row(delivery_id, status, error, now, attempt=False))
 
     def mark_bounced(
         self, delivery_id: int, subscriber_id: int, error: str, now: dt.datetime
     ) -> None:
         with self._tx() as c:
-            c.execute(
-                sa.update(t.deliveries)
-                .where(t.deliveries.c.id == delivery_id)
-                .values(status="bounced", last_error=error[:1000], updated_at=now,
-                        attempts=t.deliveries.c.attempts + 1, claimed_by=None)
-            )
+            c.execute(self._close_row(delivery_id, "bounced", error, now, attempt=True))
             c.execute(
                 sa.update(t.subscribers)
                 .where(t.subscribers.c.id == subscriber_id)
