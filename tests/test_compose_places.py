@@ -218,3 +218,42 @@ def test_a_feed_says_its_home_country_or_that_it_has_none() -> None:
     assert "(feeds.country → NZ)" in stories["Herald"].reasons[0]
     assert stories["World"].region == "World"
     assert (stories["SMH"].region, stories["SMH"].countries) == ("Oceania", ("AU",))
+
+
+def test_where_researchers_work_is_not_where_the_story_happens() -> None:
+    # a study told through its authors' university or institute: no place of the story
+    assert where("Comets may carry more water than thought",
+                 "Scientists at the University of Leeds modelled the ice of 40 comets.")[0] \
+        == "World"
+    assert where("Toddlers sleep less with screens at bedtime",
+                 "A survey by the Family Research Institute in Brisbane asked 900 parents.")[0] \
+        == "World"
+    # the place named elsewhere still counts
+    region, countries = where("Kenya trials a malaria vaccine for infants",
+                              "Doctors from the University of Oxford run the trial.")
+    assert region == "Africa" and countries == ("KE",)
+
+
+def test_a_capital_that_is_also_a_first_name_before_a_surname_is_a_person() -> None:
+    assert where("Singer's protest song about the factory leak goes viral",
+                 "Musician Sofia Okafor released the video on Monday.")[0] == "World"
+    # ... but the city itself, or the city's airport, is the place
+    assert where("Snow closes Sofia airport for a day")[1] == ("BG",)
+    assert where("Protest in Sofia against the budget")[1] == ("BG",)
+
+
+@pytest.mark.parametrize(("title", "teaser", "country"), [
+    ("Cake recipe wins the village fete", "A baker from Kingston upon Hull took first prize.",
+     "GB"),
+    ("Witness recalls the night before the disappearance",
+     "He said he had a job to do in Praia da Luz that evening.", "PT"),
+    ("Sewage spill closes beaches in Laguna Beach", "Orange County officials shut the shore.",
+     "US"),
+])
+def test_longer_place_names_win_over_their_first_word(title: str, teaser: str,
+                                                      country: str) -> None:
+    assert where(title, teaser)[1][:1] == (country,)
+
+
+def test_a_planet_is_not_a_florida_town() -> None:
+    assert where("Jupiter-like planet found orbiting two stars")[0] == "World"

@@ -131,6 +131,9 @@ def mentions_in(toks: Sequence[str], field: str, start: int = 0) -> list[Mention
             if hit and _case_ok(toks[i : i + n], hit[2], field):
                 if n == 1 and i > 0 and toks[i - 1] in _NAME_PARTICLES:
                     continue
+                if field != "url" and (_affiliation(lows, i) or _first_name(toks, lows, i, n)):
+                    i += n  # where researchers work, or a person: not a place of the story
+                    break
                 code, alts = hit[0], gz.AMBIGUOUS.get(hit[2], ())
                 if alts:
                     code, alts = alts[0], alts[1:]
@@ -144,7 +147,9 @@ def mentions_in(toks: Sequence[str], field: str, start: int = 0) -> list[Mention
                 break
         else:
             n = _city(toks, lows, i) if lows[i] in heads else 0
-            if n:
+            if n and _affiliation(lows, i):
+                i += n
+            elif n:
                 codes = city_index()[" ".join(lows[i : i + n])]
                 out.append(Mention(codes[0], " ".join(toks[i : i + n]), "city", field,
                                    start + i, codes[1:]))
@@ -152,6 +157,40 @@ def mentions_in(toks: Sequence[str], field: str, start: int = 0) -> list[Mention
             else:
                 i += 1
     return out
+
+
+# "researchers from the University of Exeter", "the Murdoch Children's Research Institute in
+# Melbourne": the place is where the work was done, not where the story happens.
+_AFFILIATION = frozenset({"university", "institute", "college"})
+# Capitals and cities that are also first names: followed by a capitalised word they are a
+# person ("rapper Sofia Ashraf", "Jordan Henderson"), unless that word is part of a place.
+_FIRST_NAMES = frozenset({"sofia", "florence", "sydney", "adelaide", "jordan",
+                          "chad", "georgia", "austin", "lima", "santiago", "kingston",
+                          "orlando", "chelsea", "denver", "phoenix", "dallas", "houston"})
+_PLACE_NOUNS = frozenset({"airport", "harbour", "harbor", "city", "oval", "zoo", "street",
+                          "road", "metro", "police", "council", "court", "university",
+                          "county", "state", "port", "bay", "hospital", "station", "cricket",
+                          "stock", "olympics", "games", "marathon", "summit", "agreement",
+                          "accord", "climate", "peace", "talks", "attack", "shooting"})
+
+
+def _affiliation(lows: Sequence[str], i: int) -> bool:
+    return i >= 2 and lows[i - 1] in ("of", "in") and lows[i - 2] in _AFFILIATION
+
+
+def _first_name(toks: Sequence[str], lows: Sequence[str], i: int, n: int) -> bool:
+    """A one-word place that is also a first name, followed by a capitalised word that does
+    not continue a place's name."""
+    if n != 1 or lows[i] not in _FIRST_NAMES or i + 1 >= len(toks):
+        return False
+    after = toks[i + 1]
+    return after[:1].isupper() and after.isalpha() and lows[i + 1] not in _PLACE_NOUNS \
+        and not _known_word(after)
+
+
+def _known_word(word: str) -> bool:
+    """Whether one word is itself a place or demonym the gazetteer knows."""
+    return word.lower() in LOOKUP
 
 
 def _office_before(lows: Sequence[str], i: int) -> bool:

@@ -44,13 +44,13 @@ LU|EU|Luxembourg||Luxembourgish|
 MT|EU|Malta||Maltese|Valletta
 NL|EU|Netherlands|Holland|Dutch|Amsterdam,Rotterdam,The Hague
 PL|EU|Poland||Polish,Pole,Poles|Warsaw,Krakow,Kraków,Gdansk,Gdańsk,Wroclaw
-PT|EU|Portugal||Portuguese|Lisbon,Porto
+PT|EU|Portugal||Portuguese|Lisbon,Porto,Algarve,Praia da Luz
 RO|EU|Romania||Romanian,Romanians|Bucharest
 SK|EU|Slovakia||Slovak,Slovaks,Slovakian|Bratislava
 SI|EU|Slovenia||Slovenian,Slovene,Slovenians|Ljubljana
 ES|EU|Spain||Spanish,Spaniard,Spaniards|Madrid,Barcelona,Valencia,Seville,Catalonia,Catalan,Andalusia,Basque,Mallorca,Majorca,Ibiza,Canary Islands,Tenerife
 SE|EU|Sweden||Swedish,Swede,Swedes|Stockholm,Gothenburg,Malmo,Malmö
-GB|EU|UK|United Kingdom,Britain,Great Britain,England,Scotland,Wales,Northern Ireland|British,Briton,Britons,English,Scottish,Scot,Scots,Welsh|London,Manchester,Birmingham,Liverpool,Leeds,Glasgow,Edinburgh,Cardiff,Belfast,Bristol,Sheffield,Newcastle,Nottingham,Leicester,Oxford,Cambridge,Brighton,Southampton,Aberdeen,Dover,Kent,Yorkshire,Essex,Cornwall,Devon,Surrey,Sussex
+GB|EU|UK|United Kingdom,Britain,Great Britain,England,Scotland,Wales,Northern Ireland|British,Briton,Britons,English,Scottish,Scot,Scots,Welsh|London,Kingston upon Hull,Manchester,Birmingham,Liverpool,Leeds,Glasgow,Edinburgh,Cardiff,Belfast,Bristol,Sheffield,Newcastle,Nottingham,Leicester,Oxford,Cambridge,Brighton,Southampton,Aberdeen,Dover,Kent,Yorkshire,Essex,Cornwall,Devon,Surrey,Sussex
 NO|EU|Norway||Norwegian,Norwegians|Oslo,Bergen
 IS|EU|Iceland||Icelandic,Icelanders|Reykjavik
 CH|EU|Switzerland||Swiss|Bern,Zurich,Zürich,Geneva,Basel,Lausanne,Davos
@@ -73,7 +73,7 @@ TR|EU|Turkey|Türkiye,Turkiye|Turkish,Turks|Ankara,Istanbul,Izmir
 GE|EU|Georgia||Georgian,Georgians|Tbilisi
 AM|EU|Armenia||Armenian,Armenians|Yerevan
 AZ|EU|Azerbaijan||Azerbaijani,Azeri,Azerbaijanis|Baku,Nagorno-Karabakh,Karabakh
-US|AM|US|United States,USA,America,United States of America|American,Americans|Washington,New York,Los Angeles,Chicago,Houston,Phoenix,Philadelphia,San Antonio,San Diego,Dallas,San Francisco,Seattle,Boston,Miami,Atlanta,Detroit,Denver,Las Vegas,Portland,Minneapolis,New Orleans,Baltimore,Pittsburgh,Nashville,Brooklyn,Manhattan,Hollywood,Silicon Valley,Alabama,Alaska,Arizona,Arkansas,California,Colorado,Connecticut,Delaware,Florida,Hawaii,Idaho,Illinois,Indiana,Iowa,Kansas,Kentucky,Louisiana,Maine,Maryland,Massachusetts,Michigan,Minnesota,Mississippi,Missouri,Montana,Nebraska,Nevada,New Hampshire,New Jersey,New Mexico,North Carolina,North Dakota,Ohio,Oklahoma,Oregon,Pennsylvania,Rhode Island,South Carolina,South Dakota,Tennessee,Texas,Utah,Vermont,Virginia,West Virginia,Wisconsin,Wyoming,Puerto Rico,Guam,Oakland,Sacramento,Orange County,Long Beach,Pasadena,Santa Monica,Malibu,Anaheim,Kenosha,Louisville,Rochester,Buffalo,Tulsa,Milwaukee,Cleveland,Cincinnati,Fort Worth,Orlando,Tampa,St Louis,Salt Lake City,Albuquerque,Honolulu,Anchorage
+US|AM|US|United States,USA,America,United States of America|American,Americans|Washington,Laguna Beach,New York,Los Angeles,Chicago,Houston,Phoenix,Philadelphia,San Antonio,San Diego,Dallas,San Francisco,Seattle,Boston,Miami,Atlanta,Detroit,Denver,Las Vegas,Portland,Minneapolis,New Orleans,Baltimore,Pittsburgh,Nashville,Brooklyn,Manhattan,Hollywood,Silicon Valley,Alabama,Alaska,Arizona,Arkansas,California,Colorado,Connecticut,Delaware,Florida,Hawaii,Idaho,Illinois,Indiana,Iowa,Kansas,Kentucky,Louisiana,Maine,Maryland,Massachusetts,Michigan,Minnesota,Mississippi,Missouri,Montana,Nebraska,Nevada,New Hampshire,New Jersey,New Mexico,North Carolina,North Dakota,Ohio,Oklahoma,Oregon,Pennsylvania,Rhode Island,South Carolina,South Dakota,Tennessee,Texas,Utah,Vermont,Virginia,West Virginia,Wisconsin,Wyoming,Puerto Rico,Guam,Oakland,Sacramento,Orange County,Long Beach,Pasadena,Santa Monica,Malibu,Anaheim,Kenosha,Louisville,Rochester,Buffalo,Tulsa,Milwaukee,Cleveland,Cincinnati,Fort Worth,Orlando,Tampa,St Louis,Salt Lake City,Albuquerque,Honolulu,Anchorage
 CA|AM|Canada||Canadian,Canadians|Ottawa,Toronto,Montreal,Vancouver,Calgary,Edmonton,Winnipeg,Quebec,Ontario,Alberta,British Columbia,Manitoba,Saskatchewan,Nova Scotia,New Brunswick,Newfoundland,Yukon,Nunavut
 MX|AM|Mexico||Mexican,Mexicans|Mexico City,Guadalajara,Monterrey,Tijuana,Cancun,Acapulco,Sinaloa,Chihuahua,Oaxaca
 GT|AM|Guatemala||Guatemalan,Guatemalans|Guatemala City

@@ -52,7 +52,7 @@ _STOP_TEXT = """
     providence queens reading regina reno richardson richmond riverside rugby sale salem
     sandy savannah shaping sparks spring springfield springs sterling sunrise surprise
     sutton temple thornton troy tyler union van victoria vista wa waco wakefield warren
-    washington wedding wellington whitby windsor worcester york kingston florence
+    washington wedding wellington whitby windsor worcester york kingston florence jupiter
     jordan chad georgia guinea niger mali nice split of bury march wells mercedes
     santa san la el los las sal la paz sur norte central north south east west new
     city port bay hall church field green hill park lake river valley grove heights
