@@ -87,6 +87,10 @@ class EditionConfig:
     quiet_day: str = "skip"  # skip | send
     regions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # region → ISO codes
     topics: tuple[str, ...] = ()
+    # an editor's own place names by ISO code ([edition.places] IN = ["Kidwai Nagar"]), and
+    # names that are no place ("Sofia Ashraf"): read before the built-in gazetteer
+    places: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    not_places: tuple[str, ...] = ()
     similarity: float = 0.35  # same-story threshold
     topic_model: bool = True  # the packaged text model helps the word rules pick the topic
 

@@ -257,3 +257,63 @@ def test_longer_place_names_win_over_their_first_word(title: str, teaser: str,
 
 def test_a_planet_is_not_a_florida_town() -> None:
     assert where("Jupiter-like planet found orbiting two stars")[0] == "World"
+
+
+# ---------------------------------------------- an editor's own names (edition.places)
+
+
+def test_an_editor_names_places_the_gazetteer_lacks() -> None:
+    from digest.compose.classify import extra_places
+
+    title, teaser = "Trees to be felled for the Kidwai Nagar flyover", "Residents object."
+    assert place(title, teaser, (), None, REGIONS, "").region == "World"
+    extra = extra_places({"in": ("Kidwai Nagar",)}, ())
+    placed = place(title, teaser, (), None, REGIONS, "", extra)
+    assert (placed.region, placed.countries, placed.kicker) == ("Asia", ("IN",), "India")
+    assert "'Kidwai Nagar' (title) → IN (edition.places)" in placed.reasons[0]
+
+
+def test_an_editor_says_a_name_is_no_place() -> None:
+    from digest.compose.classify import extra_places
+
+    title = "Chad Okoro scores twice as the visitors win"
+    assert place(title, "", (), None, REGIONS, "").countries == ()  # the guard already
+    title = "Singer Mali Okafor tops the charts in Nairobi"
+    assert "ML" in place(title, "", (), None, REGIONS, "").countries
+    extra = extra_places({}, ("Mali Okafor",))
+    placed = place(title, "", (), None, REGIONS, "", extra)
+    assert placed.countries == ("KE",) and placed.region == "Africa"
+
+
+def test_the_edition_reads_edition_places_and_the_json_says_why() -> None:
+    story = entry(AJ, "Flyover plan for Kidwai Nagar draws protest",
+                  "Residents say 90 trees would go.", hours_ago=2)
+    plain = build([story]).stories[0]
+    assert plain.region != "Asia"
+    configured = build([story], places={"IN": ("Kidwai Nagar",)}).stories[0]
+    assert configured.region == "Asia" and configured.kicker == "India"
+    assert any("(edition.places)" in r for r in configured.reasons)
+
+
+@pytest.mark.parametrize(("edition", "message"), [
+    ({"places": {"XX": ["Somewhere"]}}, "edition.places.XX: unknown country code 'XX'"),
+    ({"places": {"IN": ["  "]}}, "edition.places.IN: expected a place name"),
+    ({"places": {"IN": "Kidwai"}}, "edition.places: expected a table of lists of strings"),
+    ({"not_places": ["-"]}, "edition.not_places: expected a name"),
+])
+def test_bad_edition_places_are_config_errors(edition: dict[str, object], message: str) -> None:
+    from digest.config import parse_config
+    from digest.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        parse_config({"edition": edition}, env={})
+    assert str(err.value).startswith(message)
+
+
+def test_edition_places_from_config_toml() -> None:
+    from digest.config import parse_config
+
+    cfg = parse_config({"edition": {"places": {"in": ["Kidwai Nagar"]},
+                                    "not_places": ["Sofia Ashraf"]}}, env={})
+    assert cfg.edition.places == {"in": ("Kidwai Nagar",)}
+    assert cfg.edition.not_places == ("Sofia Ashraf",)

@@ -21,9 +21,11 @@ import numpy as np
 from digest.compose import gazetteer, topicmodel, vectors
 from digest.compose.classify import (
     KNOWN_TOPICS,
+    ExtraPlaces,
     Topic,
     classify_topic,
     country_regions,
+    extra_places,
     place,
 )
 from digest.compose.cluster import cluster, when
@@ -68,6 +70,19 @@ def validate_edition_config(cfg: EditionConfig) -> None:
                     key=key,
                     hint="use ISO 3166-1 alpha-2 codes such as 'RS' or 'FR' (EU: the EU)",
                 )
+    for code, names in cfg.places.items():
+        key = f"edition.places.{code}"
+        if code.upper() not in gazetteer.COUNTRY_CODES:
+            raise ConfigError(
+                f"unknown country code {code!r}", key=key,
+                hint="use ISO 3166-1 alpha-2 codes such as 'IN' or 'PT' (EU: the EU)",
+            )
+        for name in names:
+            if not any(c.isalnum() for c in name):
+                raise ConfigError(f"expected a place name, got {name!r}", key=key)
+    for name in cfg.not_places:
+        if not any(c.isalnum() for c in name):
+            raise ConfigError(f"expected a name, got {name!r}", key="edition.not_places")
     for topic in cfg.topics:
         if topic not in KNOWN_TOPICS:
             raise ConfigError(
@@ -194,9 +209,10 @@ def _read(story: Story, group: Sequence[Entry], feeds: Mapping[str, Feed]) -> _R
 
 
 def _classify(
-    story: Story, group: Sequence[Entry], read: _Read, topic: Topic, regions: Mapping[str, str]
+    story: Story, read: _Read, topic: Topic, regions: Mapping[str, str], extra: ExtraPlaces
 ) -> Story:
-    placed = place(read.titles, read.teaser, read.categories, read.url, regions, read.home)
+    placed = place(read.titles, read.teaser, read.categories, read.url, regions, read.home,
+                   extra)
     return Story(
         id=story.id,
         title=story.title,
@@ -268,8 +284,9 @@ def group_stories(
     merged = [merge(group, feeds, now) for group in groups]
     reads = [_read(story, group, feeds) for story, group in zip(merged, groups, strict=True)]
     topics = _story_topics(groups, reads, cfg)
+    extra = extra_places(cfg.places, cfg.not_places)
     return [
-        (_classify(story, group, read, topic, regions), group)
+        (_classify(story, read, topic, regions, extra), group)
         for story, group, read, topic in zip(merged, groups, reads, topics, strict=True)
     ]
 

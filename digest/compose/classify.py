@@ -25,7 +25,7 @@ KNOWN_TOPICS: tuple[str, ...] = (
 # kind → how much one mention counts
 _KIND_WEIGHT = {
     "region": 0.8, "name": 1.0, "place": 1.0, "demonym": 0.7, "institution": 0.8, "person": 0.6,
-    "city": 1.0,
+    "city": 1.0, "configured": 1.0,
 }
 # less evidence than this (a little more than one place named once in the teaser) leaves a
 # story in World
@@ -99,6 +99,33 @@ for _key in LOOKUP:
     _FIRST[_head] = max(_FIRST.get(_head, 0), _key.count(" ") + 1)
 
 
+@dataclass(frozen=True)
+class ExtraPlaces:
+    """An editor's own place names (``edition.places``) and words that are no place
+    (``edition.not_places``), read before the gazetteer."""
+
+    lookup: Mapping[str, tuple[str, str, str]]  # lower-cased phrase → (code, kind, written)
+    longest: Mapping[str, int]  # first word → most words of a phrase starting with it
+
+
+NO_EXTRA = ExtraPlaces({}, {})
+
+
+def extra_places(places: Mapping[str, Sequence[str]], not_places: Sequence[str]) -> ExtraPlaces:
+    """``places``: ISO code → names; ``not_places``: names that count for no country."""
+    lookup: dict[str, tuple[str, str, str]] = {}
+    for code, names in [*((c.upper(), ns) for c, ns in places.items()), ("-", not_places)]:
+        for name in names:
+            key = " ".join(w.lower() for w in words(name))
+            if key:
+                lookup[key] = (code, "configured", name.strip())
+    longest: dict[str, int] = {}
+    for key in lookup:
+        head = key.partition(" ")[0]
+        longest[head] = max(longest.get(head, 0), key.count(" ") + 1)
+    return ExtraPlaces(lookup, longest)
+
+
 def _case_ok(found: Sequence[str], written: str, field: str) -> bool:
     """Text fields: proper nouns start upper-case, acronyms match exactly."""
     if field == "url":
@@ -113,18 +140,29 @@ _NAME_PARTICLES = frozenset({"de", "De", "del", "Del", "da", "Da", "dos", "van",
                              "Von", "di", "Di", "bin", "ibn"})
 
 
-def find_mentions(text: str, field: str, start: int = 0) -> list[Mention]:
-    """Longest-first matches of gazetteer phrases in ``text``, then of GeoNames cities."""
-    return mentions_in(words(text), field, start)
+def find_mentions(
+    text: str, field: str, start: int = 0, extra: ExtraPlaces = NO_EXTRA
+) -> list[Mention]:
+    """Longest-first matches of the editor's own names (``extra``), of gazetteer phrases in
+    ``text``, then of GeoNames cities."""
+    return mentions_in(words(text), field, start, extra)
 
 
-def mentions_in(toks: Sequence[str], field: str, start: int = 0) -> list[Mention]:
+def mentions_in(
+    toks: Sequence[str], field: str, start: int = 0, extra: ExtraPlaces = NO_EXTRA
+) -> list[Mention]:
     """``find_mentions`` in text already split by ``words``."""
     lows = [t.lower() for t in toks]
     out: list[Mention] = []
     heads = city_heads() if field != "url" else {}
     i = 0
     while i < len(toks):
+        n = _configured(toks, lows, i, field, extra)
+        if n:
+            code, kind, _ = extra.lookup[" ".join(lows[i : i + n])]
+            out.append(Mention(code, " ".join(toks[i : i + n]), kind, field, start + i))
+            i += n
+            continue
         longest = _FIRST.get(lows[i], 0)
         for n in range(min(longest, _MAX_PHRASE, len(toks) - i), 0, -1):
             hit = LOOKUP.get(" ".join(lows[i : i + n]))
@@ -157,6 +195,16 @@ def mentions_in(toks: Sequence[str], field: str, start: int = 0) -> list[Mention
             else:
                 i += 1
     return out
+
+
+def _configured(toks: Sequence[str], lows: Sequence[str], i: int, field: str,
+                extra: ExtraPlaces) -> int:
+    """How many words from ``i`` are one of the editor's names (0: none)."""
+    for n in range(min(extra.longest.get(lows[i], 0), len(toks) - i), 0, -1):
+        hit = extra.lookup.get(" ".join(lows[i : i + n]))
+        if hit and (field == "url" or toks[i][:1].isupper() or not hit[2][:1].isupper()):
+            return n
+    return 0
 
 
 # "researchers from the University of Exeter", "the Murdoch Children's Research Institute in
@@ -282,15 +330,16 @@ def place(
     url: str | None,
     regions: Mapping[str, str],
     home: str | None = None,
+    extra: ExtraPlaces = NO_EXTRA,
 ) -> Placement:
     """The region, countries and kicker of one story, with the words that decided them.
     ``home``: the outlet's home country for a story that names no place (``feeds.country``;
-    None: guessed from the link's host, "": none)."""
-    mentions = find_mentions(title, "title")
-    mentions += find_mentions(" , ".join(categories), "categories", 1000)
+    None: guessed from the link's host, "": none). ``extra``: the editor's own names."""
+    mentions = find_mentions(title, "title", 0, extra)
+    mentions += find_mentions(" , ".join(categories), "categories", 1000, extra)
     hints, slug = _url_words(url)
-    mentions += find_mentions(slug, "url", 2000)
-    mentions += find_mentions(teaser, "teaser", 3000)
+    mentions += find_mentions(slug, "url", 2000, extra)
+    mentions += find_mentions(teaser, "teaser", 3000, extra)
     mentions = _resolve(mentions, hints)
     country_score: dict[str, float] = {}
     first_seen: dict[str, int] = {}
@@ -407,6 +456,8 @@ def _evidence(mentions: Sequence[Mention], hints: Sequence[str]) -> str:
         if m.code == "-":
             continue
         item = f"'{m.text}' ({m.field}) → {m.code.lstrip('@')}"
+        if m.kind == "configured":
+            item += " (edition.places)"
         if item not in seen:
             seen.append(item)
     seen += [f"URL section → {h}" for h in hints]
