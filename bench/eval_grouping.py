@@ -8,6 +8,10 @@ Usage: python bench/eval_grouping.py [-v] [-c] [--rules] [--unseal]
 Entries get their sentence vectors as `digest collect` gives them (digest.compose.vectors),
 kept in a scratch cache (VECTOR_CACHE) between runs, so the topic model is measured as it runs.
 
+Cross-outlet labels (bench/labels/<day>.cross.tsv: every event of the folder told by two or
+more outlets, with every item telling it, labelled over all the folder's items at once) are
+judged over every pair of items of different outlets, whichever per-item set they are in.
+
 The labels (bench/labels/<day>.tsv, written by reading the items) point at items of the
 recorded feed snapshots by (file, link or guid); the snapshots themselves are third-party
 text and stay outside the repository. They live in shared/feeds (``DIGEST_FEEDS_DIR``
@@ -186,7 +190,12 @@ HELD_OUT = ("2016-06-14-guardian-aljazeera-hindu.aja-hindu",
 # 2020-09-02 outlets, The Hindu 86-245 and The Hindu 246-405 were unsealed once each, with
 # the text model final; their first figures are in docs/grouping.md.)
 SEALED: tuple[str, ...] = ("2020-09-02-outlets.smh-1news-abscbn",
-                           "2016-06-14-guardian-aljazeera-hindu.hindu4")
+                           "2016-06-14-guardian-aljazeera-hindu.hindu4",
+                           "2020-09-02-outlets.cross")
+# Cross-outlet labels (``<folder>.cross.tsv``: every event told by two or more outlets of the
+# folder, labelled over all its items at once) that the rules may be tuned on; the others
+# are held out.
+CROSS_TUNED = ("2020-06-10-outlets.cross",)
 
 
 @dataclass(frozen=True)
@@ -235,7 +244,24 @@ def read_labels(path: Path) -> list[Label]:
     return out
 
 
-def evaluate_day(day_dir: Path, labels: list[Label], *, model: bool = True) -> Tally:
+def label_sets() -> list[Path]:
+    """The per-item label files (``<folder>[.<part>].tsv``), not the cross-outlet ones."""
+    return [p for p in sorted(LABELS.glob("*.tsv")) if not p.stem.endswith(".cross")]
+
+
+def read_cross(path: Path) -> dict[tuple[str, str], str]:
+    """A ``<folder>.cross.tsv``: (file, normalised ref) → story id of a cross-outlet event."""
+    out: dict[tuple[str, str], str] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        file, ref, story = (line.split("\t") + [""] * 3)[:3]
+        out[(file, normal_ref(ref))] = story.strip()
+    return out
+
+
+def _grouped(day_dir: Path, model: bool) -> list[tuple[Story, list[Entry]]]:
+    """The day's stories as an edition would group them (every item of the folder)."""
     from digest.compose import group_stories
     from digest.config import EditionConfig
 
@@ -244,9 +270,43 @@ def evaluate_day(day_dir: Path, labels: list[Label], *, model: bool = True) -> T
         entries = with_vectors(entries)
     by_url = {f.url: f for f in feeds}
     newest = max(e.first_seen_at for e in entries)
-    stories = group_stories(entries, by_url,
-                            EditionConfig(group_by="region", topic_model=model),
-                            newest + dt.timedelta(hours=1))
+    return group_stories(entries, by_url, EditionConfig(group_by="region", topic_model=model),
+                         newest + dt.timedelta(hours=1))
+
+
+def evaluate_cross(day_dir: Path, labels: dict[tuple[str, str], str], *,
+                   model: bool = True) -> Tally:
+    """Cross-outlet pairs over every item of the folder: two items of different files,
+    published at most PAIR_WINDOW apart, are one story when the cross file gives them the
+    same id; the edition's grouping is judged against that."""
+    items: list[tuple[str, str, dt.datetime, int, str]] = []  # file, label, when, story, title
+    seen: set[tuple[str, str]] = set()
+    for n, (_, group) in enumerate(_grouped(day_dir, model)):
+        for e in group:
+            file = snapshot_file(e).split("/")[1]
+            keys = [(file, normal_ref(e.url or e.key)), (file, normal_ref(e.key))]
+            label = next((labels[k] for k in keys if k in labels), "")
+            seen.update(k for k in keys if k in labels)
+            items.append((file, label, e.published or e.first_seen_at, n, e.title))
+    t = Tally(items=len(labels), found=len(seen))
+    t.misses += [f"not in snapshot: {f} {r}" for f, r in labels if (f, r) not in seen]
+    for a, b in combinations(items, 2):
+        if a[0] == b[0] or abs(a[2] - b[2]) > PAIR_WINDOW:
+            continue
+        same_true = bool(a[1]) and a[1] == b[1]
+        same_pred = a[3] == b[3]
+        t.pairs_true += same_true
+        t.pairs_pred += same_pred
+        t.pairs_ok += same_true and same_pred
+        if same_true != same_pred:
+            kind = "missed pair" if same_true else "wrong pair"
+            t.misses.append(f"{kind}: {a[1] or '-'}/{b[1] or '-'} {a[0]} {a[4][:60]!r} ~ "
+                            f"{b[0]} {b[4][:60]!r}")
+    return t
+
+
+def evaluate_day(day_dir: Path, labels: list[Label], *, model: bool = True) -> Tally:
+    stories = _grouped(day_dir, model)
     where: dict[tuple[str, str], tuple[int, Story]] = {}
     when_of: dict[tuple[str, str], dt.datetime] = {}
     for n, (story, group) in enumerate(stories):
@@ -345,6 +405,29 @@ def confusion(pairs: list[tuple[str, str]]) -> list[str]:
     return lines
 
 
+def cross(root: Path, argv: list[str], *, model: bool, verbose: bool) -> None:
+    """The cross-outlet evaluation of each folder that has a ``.cross.tsv``."""
+    for path in sorted(LABELS.glob("*.cross.tsv")):
+        name = path.stem
+        if name in SEALED and "--unseal" not in argv:
+            print(f"SEALED {name}: not evaluated until the rules are final (--unseal)",
+                  file=sys.stderr)
+            continue
+        day = name.split(".")[0]
+        if not (root / day).is_dir():
+            continue
+        labels = read_cross(path)
+        t = evaluate_cross(root / day, labels, model=model)
+        split = "tuned" if name in CROSS_TUNED else "held-out"
+        groups = len(set(labels.values()))
+        print(f"\n== {name} [{split}]: cross-outlet pairs over every item of the folder "
+              f"({groups} labelled events, {t.found} of {t.items} labelled items found)")
+        print(f"  cross-outlet pairs precision: {_ratio(t.pairs_ok, t.pairs_pred)}")
+        print(f"  cross-outlet pairs recall:    {_ratio(t.pairs_ok, t.pairs_true)}")
+        if verbose:
+            print("\n".join(f"    {m}" for m in t.misses))
+
+
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     root = feeds_dir()
@@ -356,7 +439,7 @@ def main(argv: list[str]) -> int:
     print(f"topics: {'text model + word rules' if model else 'word rules alone (--rules)'}")
     totals = {"tuned": Tally(), "held-out": Tally()}
     lines: list[str] = []
-    for path in sorted(LABELS.glob("*.tsv")):
+    for path in label_sets():
         name = path.stem
         day = name.split(".")[0]
         if name in SEALED and "--unseal" not in argv:
@@ -379,6 +462,7 @@ def main(argv: list[str]) -> int:
         days = ", ".join(n for n in sets if n not in SEALED or "--unseal" in argv)
         note = in_sample if any(n in trained for n in sets) else ""
         print("\n".join(report(f"ALL {split.upper()} ({days})", totals[split], topic_note=note)))
+    cross(root, argv, model=model, verbose=verbose)
     if "-c" in argv:  # never for the held-out sets: nothing is tuned on them
         print("\n".join(["", "topic confusion, tuning sets:", *confusion(totals["tuned"].topics)]))
     return 0

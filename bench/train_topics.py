@@ -27,9 +27,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 from eval_grouping import (
-    LABELS,
     SEALED,
     feeds_dir,
+    label_sets,
     load_day,
     normal_ref,
     read_labels,
@@ -53,7 +53,7 @@ def labelled_items() -> list[dict[str, Any]]:
     if root is None:
         raise SystemExit(0)
     out: list[dict[str, Any]] = []
-    for path in sorted(LABELS.glob("*.tsv")):
+    for path in label_sets():
         name = path.stem
         if name in SEALED:
             continue
