@@ -159,7 +159,7 @@ def test_hyphenated_list_words_match_the_text_as_it_is_split() -> None:
 
 
 def test_a_local_desk_category_places_a_story_that_names_no_place() -> None:
-    url = "https://www.thehindu.com/news/cities/Kochi/man-found-hanging/article1.ece"
+    url = "https://www.thehindu.com/news/man-found-hanging/article1.ece"
     placed = place("Man found hanging", "The body was found on Monday.", ("Kochi",), url, REGIONS)
     assert (placed.region, placed.countries) == ("Asia", ("IN",))
     assert placed.reasons[0].startswith("region Asia: filed under 'Kochi' (its only feed")
@@ -317,3 +317,26 @@ def test_edition_places_from_config_toml() -> None:
                                     "not_places": ["Sofia Ashraf"]}}, env={})
     assert cfg.edition.places == {"in": ("Kidwai Nagar",)}
     assert cfg.edition.not_places == ("Sofia Ashraf",)
+
+
+@pytest.mark.parametrize(("url", "country"), [
+    ("https://news.example.in/news/cities/mumbai/civic/more-buses-for-the-suburbs/a1.ece", "IN"),
+    ("https://news.example.in/news/national/karnataka/more-buses-for-the-suburbs/a2.ece", "IN"),
+    ("https://paper.example.com/kenya/more-buses-for-the-suburbs", "KE"),
+])
+def test_a_local_desk_in_the_link_places_a_story_that_names_no_place(url: str,
+                                                                      country: str) -> None:
+    placed = place("More buses for the suburbs", "The council approved 40 new routes.", (),
+                   url, REGIONS, "")
+    assert placed.countries[:1] == (country,)
+
+
+@pytest.mark.parametrize("url", [
+    "https://paper.example.com/georgia/more-buses-for-the-suburbs",  # state or country
+    "https://paper.example.com/british/more-buses-for-the-suburbs",  # a demonym
+    "https://paper.example.com/news/more-buses-for-the-suburbs",
+])
+def test_folders_that_are_no_clear_place_do_not_place_a_story(url: str) -> None:
+    placed = place("More buses for the suburbs", "The council approved 40 new routes.", (),
+                   url, REGIONS, "")
+    assert placed.region == "World"

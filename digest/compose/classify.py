@@ -296,14 +296,27 @@ def _url_words(url: str | None) -> tuple[list[str], str]:
     parts = url_path_parts(url)
     hints: list[str] = []
     slug_parts: list[str] = []
-    for p in parts:
+    for k, p in enumerate(parts):
         base = re.sub(r"-?\d+$", "", p)
         if base in gz.URL_PLACES:
             if gz.URL_PLACES[base]:
                 hints.append(gz.URL_PLACES[base])
         elif "-" in p and not p.startswith("a-"):
             slug_parts.append(p.replace("-", " "))
+        elif k < len(parts) - 1 and (code := _section_place(p)):
+            hints.append(code)  # a local desk: /news/cities/mumbai/…, /national/karnataka/
     return hints, " ".join(slug_parts)
+
+
+def _section_place(part: str) -> str:
+    """The country of a URL folder that is one place name the gazetteer knows (a country,
+    state, capital or city, not a demonym, person or ambiguous word), else ""."""
+    if not part.isalpha() or part in _URL_AMBIGUOUS:
+        return ""
+    hit = LOOKUP.get(part)
+    if hit is None or hit[1] not in ("name", "place") or hit[2] in gz.AMBIGUOUS:
+        return ""
+    return hit[0] if len(hit[0]) == 2 else ""
 
 
 def country_regions(overrides: Mapping[str, Sequence[str]]) -> dict[str, str]:
