@@ -338,6 +338,39 @@ def test_alike_headlines_merge_even_when_the_teasers_wander() -> None:
     assert [s.name for s in story.also] in (["NYT"], ["BBC"])
 
 
+def test_a_roundup_joins_none_of_the_stories_it_sums_up() -> None:
+    a = entry(BBC, "Volcano erupts on Lanzarote island, thousands evacuated",
+              "Ash fell on gardens as thousands were evacuated from Lanzarote.", hours_ago=3)
+    b = entry(NYT, "Thousands Evacuated as Volcano Erupts on Lanzarote Island",
+              "The volcano on Lanzarote island erupted, and thousands were evacuated.",
+              hours_ago=2)
+    c = entry(AJ, "Bank of Japan raises interest rates for the first time in a year",
+              "The Bank of Japan raised its key interest rate on Tuesday.", hours_ago=2)
+    roundup = entry(AJ, "Evening Briefing: What happened today",
+                    "A volcano erupts on Lanzarote island and thousands are evacuated; the "
+                    "Bank of Japan raises interest rates for the first time in a year.",
+                    hours_ago=1)
+    stories = build([a, b, c, roundup]).stories
+    sizes = sorted(1 + len(s.also) for s in stories)
+    assert sizes == [1, 1, 2]  # the two volcano tellings; the bank and the roundup alone
+    assert any(s.title.startswith("Evening Briefing") and not s.also for s in stories)
+
+
+@pytest.mark.parametrize(("title", "roundup"), [
+    ("Coronavirus Briefing: What Happened Today", True),
+    ("Covid-19 Live Updates and Tracker", True),
+    ("Coronavirus updates LIVE: borders to reopen in July", True),
+    ("Morning Briefing: Top stories from the Times on June 10", True),
+    ("Portugal v Iceland: Euro 2016 – live", False),
+    ("Officials give response updates in Laging Handa briefing", False),
+    ("What you need to know as Spanish football resumes", False),
+])
+def test_what_counts_as_a_roundup(title: str, roundup: bool) -> None:
+    from digest.compose.cluster import is_roundup
+
+    assert is_roundup(entry(BBC, title, "", hours_ago=1)) is roundup
+
+
 def test_the_same_words_a_day_and_a_half_apart_are_another_news_cycle() -> None:
     later = dataclasses.replace(
         FERRY[1], first_seen_at=NOW - dt.timedelta(hours=33),

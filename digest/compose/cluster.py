@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,6 +48,20 @@ ENTITY_MIN = 3
 ENTITY_DF_SHARE = 0.01
 ENTITY_DF_MIN = 3
 ENTITY_FACTOR = 0.5
+
+
+# A roundup tells many events at once ("Coronavirus Briefing: What Happened Today", "Covid-19
+# Live Updates and Tracker", "Morning Briefing: Top stories …"): joined to one of them it
+# would chain unrelated stories together, so it stays a story of its own.
+ROUNDUP = re.compile(
+    r"\bbriefing:|\bwhat happened (today|in|on)\b|\btop stories\b|\bstories you shouldn|"
+    r"\bnews in brief\b|\bround-?up\b|\btracker\b|\blive\b.*\bupdates\b|\bupdates\b.*\blive\b",
+    re.IGNORECASE,
+)
+
+
+def is_roundup(entry: Entry) -> bool:
+    return ROUNDUP.search(entry.title) is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,8 +161,11 @@ def similar_pairs(
             postings.setdefault(t, []).append((i, x))
     times = [when(e) for e in entries]
     feed = [e.feed_url for e in entries]
+    alone = [is_roundup(e) for e in entries]
     pairs: list[Pair] = []
     for i, v in enumerate(vecs):
+        if alone[i]:
+            continue
         acc: dict[int, float] = {}
         for t, x in v.items():
             plist = postings[t]
@@ -157,7 +175,7 @@ def similar_pairs(
                 if j > i:
                     acc[j] = acc.get(j, 0.0) + x * y
         for j, partial in acc.items():
-            if partial < threshold * PREFILTER:
+            if partial < threshold * PREFILTER or alone[j]:
                 continue
             sim = _cosine(v, vecs[j])
             if titles is not None:
