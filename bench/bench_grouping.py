@@ -92,7 +92,7 @@ def main(argv: list[str]) -> int:
         for mode in timings:
             group_by = mode.split(",")[0]
             cfg = EditionConfig(group_by=group_by, max_items=30, max_per_section=6,
-                                topic_model="rules" not in mode)
+                                text_model="rules" not in mode)
             start = time.perf_counter()
             edition = compose_edition(
                 with_vec, feeds, cfg, newsletter="bench", date=NOW.date(), now=NOW,

@@ -2,7 +2,7 @@
 
 Usage: python bench/eval_grouping.py [-v] [-c] [--rules] [--unseal]
   -v lists every disagreement; -c prints the topic confusion matrix of the tuning sets only;
-  --rules: topics from the word rules alone (no text model, as edition.topic_model = false);
+  --rules: the word rules alone (no text model, as edition.text_model = false);
   --unseal: also the sealed sets (see SEALED: run once, when the rules are final)
 
 Entries get their sentence vectors as `digest collect` gives them (digest.compose.vectors),
@@ -270,7 +270,7 @@ def _grouped(day_dir: Path, model: bool) -> list[tuple[Story, list[Entry]]]:
         entries = with_vectors(entries)
     by_url = {f.url: f for f in feeds}
     newest = max(e.first_seen_at for e in entries)
-    return group_stories(entries, by_url, EditionConfig(group_by="region", topic_model=model),
+    return group_stories(entries, by_url, EditionConfig(group_by="region", text_model=model),
                          newest + dt.timedelta(hours=1))
 
 

@@ -92,7 +92,9 @@ class EditionConfig:
     places: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     not_places: tuple[str, ...] = ()
     similarity: float = 0.35  # same-story threshold
-    topic_model: bool = True  # the packaged text model helps the word rules pick the topic
+    # the packaged text model's sentence vectors help the word rules pick the topic and join
+    # two outlets' tellings of one story (``topic_model``: its earlier name, still read)
+    text_model: bool = True
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,8 @@ SECTION_TYPES: dict[str, type[Any]] = {
     and f.default_factory is not dataclasses.MISSING
 }
 FEED_KEYS = {"url": str, "name": str, "section": str, "priority": int, "country": str}
+# earlier names of keys, still read: old dotted key → new dotted key
+ALIASES: dict[str, str] = {"edition.topic_model": "edition.text_model"}
 ENV_PREFIX = "DIGEST_"
 ENV_SPECIAL = {"DIGEST_CONFIG", "DIGEST_SECRET", "DIGEST_SMTP_PASSWORD"}
 
@@ -297,6 +301,7 @@ def _env_overrides(data: dict[str, Any], env: Mapping[str, str]) -> None:
             if not rest.startswith(section + "_"):
                 continue
             key = rest[len(section) + 1:]
+            key = ALIASES.get(f"{section}.{key}", f"{section}.{key}").split(".", 1)[1]
             hints = typing.get_type_hints(cls)
             if key not in hints:
                 raise ConfigError(
@@ -319,6 +324,21 @@ def _env_overrides(data: dict[str, Any], env: Mapping[str, str]) -> None:
             break
 
 
+def _renamed(data: dict[str, Any]) -> None:
+    """Move keys written under an earlier name (``ALIASES``) to their current name."""
+    for old, new in ALIASES.items():
+        section, old_key = old.split(".", 1)
+        table = data.get(section)
+        if not isinstance(table, dict) or old_key not in table:
+            continue
+        new_key = new.split(".", 1)[1]
+        value = table.pop(old_key)
+        if new_key in table and table[new_key] != value:
+            raise ConfigError(f"is the earlier name of {new}, which is also set; keep only {new}",
+                              key=old)
+        table.setdefault(new_key, value)
+
+
 def parse_config(
     data: Mapping[str, Any], *, path: Path | None = None, env: Mapping[str, str] | None = None
 ) -> Config:
@@ -326,6 +346,7 @@ def parse_config(
     env = os.environ if env is None else env
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
     _env_overrides(data, env)
+    _renamed(data)
     kwargs: dict[str, Any] = {}
     for key, raw in data.items():
         if key == "feeds":

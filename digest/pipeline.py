@@ -81,7 +81,7 @@ def run_collect(
             error=c.error, etag=c.etag, last_modified=c.last_modified,
         )
         results.append(c.to_result(new=new, updated=updated))
-    if cfg.edition.topic_model and any(r.new or r.updated for r in results):
+    if cfg.edition.text_model and any(r.new or r.updated for r in results):
         # Vectors are made now, while collecting, so that building the edition only reads them.
         recent = now - dt.timedelta(hours=cfg.edition.first_window_hours + 24)
         urls = [f.url for f in cfg.feeds]
@@ -96,10 +96,10 @@ def ensure_vectors(
     on_progress: Callable[[int, int], None] | None = None,
 ) -> list[Entry]:
     """``entries`` with their sentence vectors: the missing ones are computed and stored.
-    Without the text model (``edition.topic_model = false``, or it cannot load) the entries
+    Without the text model (``edition.text_model = false``, or it cannot load) the entries
     come back as they are and topics come from the word rules alone."""
     missing = [e for e in entries if e.vector is None]
-    if not cfg.edition.topic_model or not missing:
+    if not cfg.edition.text_model or not missing:
         return list(entries)
     done = 0
 

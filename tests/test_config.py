@@ -102,3 +102,19 @@ def test_a_feed_country_is_an_iso_code_or_empty() -> None:
                                   {"url": "http://c/"}]}, env={})
     assert [f.country for f in cfg.feeds] == ["GB", "", None]
 
+
+
+def test_edition_topic_model_is_read_as_its_new_name_text_model() -> None:
+    from digest.config import parse_config
+    from digest.errors import ConfigError
+
+    assert parse_config({"edition": {"topic_model": False}}, env={}).edition.text_model is False
+    assert parse_config({"edition": {"text_model": False}}, env={}).edition.text_model is False
+    assert parse_config({}, env={"DIGEST_EDITION_TOPIC_MODEL": "false"}).edition.text_model \
+        is False
+    assert parse_config({"edition": {"topic_model": True, "text_model": True}},
+                        env={}).edition.text_model is True
+    with pytest.raises(ConfigError) as err:
+        parse_config({"edition": {"topic_model": True, "text_model": False}}, env={})
+    assert str(err.value).startswith("edition.topic_model: is the earlier name of "
+                                     "edition.text_model")

@@ -345,7 +345,7 @@ def test_collect_stores_vectors_and_topics_say_where_they_came_from(
     assert len(reasons) == 5 and all(": text model 0." in r for r in reasons)
 
     (tmp_path / "off").mkdir()
-    off = write_config(tmp_path / "off", feeds, None, edition="topic_model = false")
+    off = write_config(tmp_path / "off", feeds, None, edition="text_model = false")
     off.write_text(off.read_text().replace('group_by = "feed"', 'group_by = "topic"'))
     digest(off, "collect")
     with sqlite3.connect(tmp_path / "off" / "digest.sqlite3") as conn:

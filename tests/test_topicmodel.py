@@ -95,7 +95,7 @@ def test_an_edition_by_topic_uses_stored_vectors_and_says_so() -> None:
 
 def test_rules_alone_without_vectors_or_when_switched_off() -> None:
     for edition in (build([entry(*SKYDIVE, with_vector=False)]),
-                    build([entry(*SKYDIVE, with_vector=True)], topic_model=False)):
+                    build([entry(*SKYDIVE, with_vector=True)], text_model=False)):
         story = edition.stories[0]
         assert story.topic == "Politics"
         assert "topic Politics: nothing else matched" in story.reasons
@@ -138,8 +138,63 @@ def test_ensure_vectors_makes_the_missing_ones_once_and_reports_progress(tmp_pat
     seen.clear()
     ensure_vectors(cfg, store, stored, lambda done, total: seen.append((done, total)))
     assert seen == []  # nothing left to make
-    off = dataclasses.replace(cfg, edition=dataclasses.replace(cfg.edition, topic_model=False))
+    off = dataclasses.replace(cfg, edition=dataclasses.replace(cfg.edition, text_model=False))
     store.upsert_entries(FEED.url, [dataclasses.replace(items[0], title="Edited")], NOW)
     again = ensure_vectors(off, store, store.entries_seen_between(*window))
     assert sum(e.vector is None for e in again) == 1  # switched off: nothing is made
     store.close()
+
+
+# ------------------------------------------------- the vectors join tellings across outlets
+
+STUDY = (("Cheap steroids save lives from severe Covid",
+          "A review of seven trials found fewer deaths among critically ill patients."),
+         ("Scientists Report Steroids Can Be Lifesaving for Covid-19 Patients",
+          "Analyses of several clinical trials show the drugs reduce deaths in intensive care."))
+OTHER_NEWS = (
+    ("Bank of Japan raises interest rates", "The central bank lifted its key rate on Tuesday."),
+    ("Storm floods coastal towns in Portugal", "Hundreds of homes were evacuated overnight."),
+    ("Parliament passes new budget after long debate", "The vote was 310 to 250."),
+    ("Football club appoints new manager", "The former midfielder signs a three-year deal."),
+    ("Wildfire forces evacuations in California", "Firefighters battle strong winds."),
+    ("Tech giant unveils foldable phone", "The device goes on sale next month."),
+    ("Teachers strike over pay", "Schools across the country closed on Monday."),
+    ("Museum returns looted bronzes", "The artefacts were taken in 1897."),
+)
+OUTLET_A = Feed("https://a.example/rss", "Outlet A", "A")
+OUTLET_B = Feed("https://b.example/rss", "Outlet B", "B")
+WIRE = Feed("https://wire.example/rss", "Wire", "Wire")
+
+
+def told(feed: Feed, title: str, teaser: str, hours_ago: float) -> Entry:
+    e = Entry(feed_url=feed.url, key=title, title=title,
+              url=f"{feed.url.removesuffix('/rss')}/{len(title)}-{hours_ago}", summary_html=teaser,
+              teaser=teaser, published=NOW - dt.timedelta(hours=hours_ago),
+              first_seen_at=NOW - dt.timedelta(hours=hours_ago))
+    return dataclasses.replace(e, vector=vectors.encode([vectors.entry_text(e)])[0])
+
+
+def edition_of(entries: list[Entry], **cfg: object) -> Edition:
+    feeds = [OUTLET_A, OUTLET_B, WIRE]
+    config = EditionConfig(**{"group_by": "topic", **cfg})  # type: ignore[arg-type]
+    return compose_edition(entries, feeds, config, newsletter="N", date=NOW.date(), now=NOW,
+                           window_start=NOW - dt.timedelta(days=1), window_end=NOW)
+
+
+def test_two_outlets_telling_one_study_in_other_words_become_one_story() -> None:
+    other = [told(WIRE, t, s, 4) for t, s in OTHER_NEWS]
+    a, b = told(OUTLET_A, *STUDY[0], 3), told(OUTLET_B, *STUDY[1], 2)
+    merged = edition_of([a, b, *other])
+    (study,) = [s for s in merged.stories if "teroids" in s.title]
+    assert [src.name for src in study.also] in (["Outlet A"], ["Outlet B"])
+    assert len(merged.stories) == len(OTHER_NEWS) + 1
+    # the words alone are not alike enough: without the text model they stay apart
+    apart = edition_of([a, b, *other], text_model=False)
+    assert len([s for s in apart.stories if "teroids" in s.title]) == 2
+
+
+def test_one_outlets_own_pieces_are_never_joined_by_their_vectors() -> None:
+    other = [told(WIRE, t, s, 4) for t, s in OTHER_NEWS]
+    a, b = told(OUTLET_A, *STUDY[0], 3), told(OUTLET_A, *STUDY[1], 2)
+    stories = edition_of([a, b, *other]).stories
+    assert len([s for s in stories if "teroids" in s.title]) == 2

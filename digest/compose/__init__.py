@@ -237,10 +237,10 @@ def _story_topics(
 ) -> list[Topic]:
     """Each story's topic: the text model with the word rules for the stories whose entries
     have vectors (all at once: one matrix product), the rules alone for the others and
-    whenever ``edition.topic_model = false``."""
+    whenever ``edition.text_model = false``."""
     allowed = _topics(cfg)
     got: list[Topic | None] = [None] * len(groups)
-    model = topicmodel.load() if cfg.topic_model else None
+    model = topicmodel.load() if cfg.text_model else None
     if model is not None:
         rows: list[int] = []
         vecs: list[np.ndarray[Any, np.dtype[np.float32]]] = []
@@ -280,7 +280,8 @@ def group_stories(
     """Merged and classified stories (with their entries), in no particular order."""
     known = [e for e in entries if e.feed_url in feeds]
     regions = country_regions(cfg.regions)
-    groups = [[known[i] for i in idx] for idx in cluster(known, cfg.similarity)]
+    groups = [[known[i] for i in idx]
+              for idx in cluster(known, cfg.similarity, use_vectors=cfg.text_model)]
     merged = [merge(group, feeds, now) for group in groups]
     reads = [_read(story, group, feeds) for story, group in zip(merged, groups, strict=True)]
     topics = _story_topics(groups, reads, cfg)

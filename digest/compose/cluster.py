@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from digest.compose.classify import mentions_in
 from digest.compose.text import STOPWORDS, stem, teaser_text, terms_of, words
+from digest.compose.vectors import Vec, decode
 from digest.types import Entry
 
 Vector = dict[str, float]
@@ -48,6 +49,12 @@ ENTITY_MIN = 3
 ENTITY_DF_SHARE = 0.01
 ENTITY_DF_MIN = 3
 ENTITY_FACTOR = 0.5
+# Two outlets' tellings whose sentence vectors (digest.compose.vectors, made at collect time)
+# are at least VECTOR_MIN alike are one story from VECTOR_FACTOR x threshold on: "Cheap
+# steroids save lives from severe Covid" and "Scientists Report Steroids Can Be Lifesaving
+# for Covid-19 Patients" tell one study in other words. Measured in docs/grouping.md.
+VECTOR_MIN = 0.92
+VECTOR_FACTOR = 0.75
 
 
 # A roundup tells many events at once ("Coronavirus Briefing: What Happened Today", "Covid-19
@@ -70,6 +77,7 @@ class Pair:
     j: int
     similarity: float
     by_entities: bool = False  # found through shared rare names (see ENTITY_MIN)
+    by_vector: bool = False  # found through the sentence vectors (see VECTOR_MIN)
 
 
 def when(entry: Entry) -> dt.datetime:
@@ -151,8 +159,10 @@ def similar_pairs(
     threshold: float,
     titles: Sequence[Vector] | None = None,
     ents: Sequence[frozenset[str]] | None = None,
+    sem: Sequence[Vec | None] | None = None,
 ) -> list[Pair]:
-    """Pairs with cosine ≥ threshold and at most ``WINDOW`` apart, strongest first."""
+    """Pairs with cosine ≥ threshold and at most ``WINDOW`` apart, strongest first
+    (``ents``: rare names, ``sem``: sentence vectors, for the looser cross-outlet rules)."""
     n = len(entries)
     cap = max(MIN_DF_CAP, int(MAX_DF_SHARE * n))
     postings: dict[str, list[tuple[int, float]]] = {}
@@ -182,15 +192,22 @@ def similar_pairs(
                 sim = max(sim, TITLE_FACTOR * _cosine(titles[i], titles[j]))
             same_feed = feed[i] == feed[j]
             need = threshold * (SAME_FEED_FACTOR if same_feed else CROSS_FEED_FACTOR)
-            by_entities = False
+            by_entities = by_vector = False
             if sim < need and ents is not None and not same_feed \
                     and sim >= threshold * ENTITY_FACTOR \
                     and len(ents[i] & ents[j]) >= ENTITY_MIN:
                 sim, by_entities = need, True
+            if sim < need and sem is not None and not same_feed \
+                    and sim >= threshold * VECTOR_FACTOR and _alike(sem[i], sem[j]):
+                sim, by_vector = need, True
             if sim >= need and abs(times[i] - times[j]) <= WINDOW:
-                pairs.append(Pair(i, j, sim, by_entities))
+                pairs.append(Pair(i, j, sim, by_entities, by_vector))
     pairs.sort(key=lambda p: (-p.similarity, p.i, p.j))
     return pairs
+
+
+def _alike(a: Vec | None, b: Vec | None) -> bool:
+    return a is not None and b is not None and float(a @ b) >= VECTOR_MIN
 
 
 def _cosine(a: Vector, b: Vector) -> float:
@@ -216,8 +233,11 @@ def _norm(v: Vector) -> float:
     return math.sqrt(sum(x * x for x in v.values())) or 1.0
 
 
-def cluster(entries: Sequence[Entry], threshold: float) -> list[list[int]]:
-    """Groups of entry indexes telling the same story, each in input order."""
+def cluster(
+    entries: Sequence[Entry], threshold: float, *, use_vectors: bool = True
+) -> list[list[int]]:
+    """Groups of entry indexes telling the same story, each in input order.
+    ``use_vectors``: also the entries' sentence vectors, where they have them."""
     # Each text is split into words once: the vectors, the headline vectors and the names
     # are read from the same words (as term_counts and entities would read them).
     title_counts: list[dict[str, float]] = []
@@ -247,11 +267,12 @@ def cluster(entries: Sequence[Entry], threshold: float) -> list[list[int]]:
         return i
 
     ents = _rare(all_ents) if ENTITY_MIN > 0 else None
-    for p in similar_pairs(entries, vecs, threshold, titles, ents):
+    sem = [decode(e.vector) for e in entries] if use_vectors else None
+    for p in similar_pairs(entries, vecs, threshold, titles, ents, sem):
         a, b = root(p.i), root(p.j)
         if a == b:
             continue
-        floor = ENTITY_FACTOR if p.by_entities else CENTROID_FACTOR
+        floor = ENTITY_FACTOR if p.by_entities or p.by_vector else CENTROID_FACTOR
         if _centroid_cosine(sums[a], sums[b], norm(a), norm(b)) < threshold * floor:
             continue
         parent[b] = a

@@ -48,7 +48,7 @@ def _load() -> Any:
             except Exception as exc:  # an ImportError, or the engine failing to load
                 raise ModelError(
                     f"the text model ({MODEL_NAME}) could not be loaded: {exc}; reinstall "
-                    "digest, or set edition.topic_model = false to use the word rules only"
+                    "digest, or set edition.text_model = false to use the word rules only"
                 ) from exc
         return _model
 
