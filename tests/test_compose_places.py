@@ -340,3 +340,14 @@ def test_folders_that_are_no_clear_place_do_not_place_a_story(url: str) -> None:
     placed = place("More buses for the suburbs", "The council approved 40 new routes.", (),
                    url, REGIONS, "")
     assert placed.region == "World"
+
+
+def test_a_persons_nationality_weighs_less_than_the_place_where_it_happens() -> None:
+    region, countries = where("Russian tourist detained after brawl in Goa",
+                              "Police in Goa said the man was held overnight.")
+    assert region == "Asia" and countries[0] == "IN"
+    region, countries = where("Chinese dissident artist's show cancelled",
+                              "A gallery in Perth called off the exhibition.")
+    assert region == "Oceania" and countries[0] == "AU"
+    # ... and is the place when nothing else is named
+    assert where("Palestinian activist recounts arrest")[0] == "Middle East"

@@ -10,6 +10,7 @@ Politics, which also carries general news) is used.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ KNOWN_TOPICS: tuple[str, ...] = (
 # kind → how much one mention counts
 _KIND_WEIGHT = {
     "region": 0.8, "name": 1.0, "place": 1.0, "demonym": 0.7, "institution": 0.8, "person": 0.6,
-    "city": 1.0, "configured": 1.0,
+    "city": 1.0, "configured": 1.0, "nationality": 0.3,
 }
 # less evidence than this (a little more than one place named once in the teaser) leaves a
 # story in World
@@ -173,13 +174,18 @@ def mentions_in(
                     i += n  # where researchers work, or a person: not a place of the story
                     break
                 code, alts = hit[0], gz.AMBIGUOUS.get(hit[2], ())
+                kind = hit[1]
+                if i + n < len(toks) and lows[i + n] in (
+                        _PERSON_NOUNS if kind == "demonym" else
+                        _SERVICE_NOUNS if kind == "name" else ()):
+                    kind = "nationality"  # "a Russian tourist in Goa": who, not where
                 if alts:
                     code, alts = alts[0], alts[1:]
                 elif n == 1 and hit[2] in gz.GUARDED_PEOPLE and not _office_before(lows, i):
                     # maybe another person of that name ("Oscar Pistorius"): counts only
                     # beside the leader's country named otherwise (the full name, a place)
                     code, alts = "", (code,)
-                out.append(Mention(code, " ".join(toks[i : i + n]), hit[1], field, start + i,
+                out.append(Mention(code, " ".join(toks[i : i + n]), kind, field, start + i,
                                    alts))
                 i += n
                 break
@@ -220,6 +226,32 @@ _PLACE_NOUNS = frozenset({"airport", "harbour", "harbor", "city", "oval", "zoo",
                           "county", "state", "port", "bay", "hospital", "station", "cricket",
                           "stock", "olympics", "games", "marathon", "summit", "agreement",
                           "accord", "climate", "peace", "talks", "attack", "shooting"})
+
+
+# After a demonym or country name these make it a person's nationality, which says less
+# about where the story happens than a place does ("US Marine", "Chinese dissident artist").
+_PERSON_NOUNS = frozenset({
+    "national", "nationals", "tourist", "tourists", "man", "men", "woman", "women",
+    "boy", "boys", "girl", "girls", "teen", "teens", "teenager", "teenagers", "student",
+    "students", "citizen", "citizens", "couple", "family", "families", "worker",
+    "workers", "journalist", "journalists", "dissident", "dissidents", "artist",
+    "artists", "billionaire", "tycoon", "businessman", "businesswoman", "expat",
+    "expats", "migrant", "migrants", "refugee", "refugees", "nurse", "nurses", "doctor",
+    "doctors", "soldier", "soldiers", "marine", "marines", "sailor", "sailors",
+    "fisherman", "fishermen", "pilot", "pilots", "diplomat", "diplomats", "mum", "dad",
+    "mother", "father", "grandmother", "grandfather", "pensioner", "activist",
+    "activists", "blogger", "influencer", "priest", "nun", "victim", "victims",
+    "hostage", "hostages", "survivor", "survivors", "prisoner", "prisoners", "inmate",
+    "inmates", "spy", "spies", "suspect", "suspects",
+})
+
+
+# After a country's name ("US Marine", "UK citizens"); not "England women" (a team).
+_SERVICE_NOUNS = frozenset({
+    "national", "nationals", "citizen", "citizens", "tourist", "tourists", "soldier",
+    "soldiers", "marine", "marines", "troops", "sailor", "sailors", "diplomat",
+    "diplomats",
+})
 
 
 def _affiliation(lows: Sequence[str], i: int) -> bool:
@@ -354,6 +386,12 @@ def place(
     mentions += find_mentions(slug, "url", 2000, extra)
     mentions += find_mentions(teaser, "teaser", 3000, extra)
     mentions = _resolve(mentions, hints)
+    # a person's nationality weighs less only against another country named in the story
+    placed = {m.code for m in mentions if m.kind not in ("nationality", "demonym")
+              and m.code not in ("", "-")}
+    mentions = [dataclasses.replace(m, kind="demonym")
+                if m.kind == "nationality" and (not placed or m.code in placed) else m
+                for m in mentions]
     country_score: dict[str, float] = {}
     first_seen: dict[str, int] = {}
     count: dict[tuple[str, str], int] = {}
