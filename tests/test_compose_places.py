@@ -351,3 +351,11 @@ def test_a_persons_nationality_weighs_less_than_the_place_where_it_happens() -> 
     assert region == "Oceania" and countries[0] == "AU"
     # ... and is the place when nothing else is named
     assert where("Palestinian activist recounts arrest")[0] == "Middle East"
+
+
+@pytest.mark.parametrize(("title", "country"), [
+    ("Sensex closes at a record high", "IN"), ("FTSE 100 slips as miners fall", "GB"),
+    ("Nikkei rebounds after three days of losses", "JP"), ("ASX set to open higher", "AU"),
+])
+def test_a_market_report_is_its_exchanges_country(title: str, country: str) -> None:
+    assert where(title)[1] == (country,)

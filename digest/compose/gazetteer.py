@@ -252,6 +252,11 @@ INSTITUTIONS: dict[str, str] = {
     "Congressional Budget Office": "US", "Medicare": "US", "Medicaid": "US",
     "HDB": "SG", "MRT": "SG", "CPF": "SG", "NTUC": "SG", "Temasek": "SG",
     "Malacanang": "PH", "PNP": "PH", "DepEd": "PH", "Comelec": "PH",
+    # stock exchanges and their indexes: a market report is the market's country
+    "ASX": "AU", "FTSE": "GB", "Nikkei": "JP", "Hang Seng": "HK", "Sensex": "IN",
+    "Nifty": "IN", "DAX": "DE", "Kospi": "KR", "TSX": "CA", "JSE": "ZA",
+    "Dow Jones": "US", "Nasdaq": "US", "NYSE": "US", "S&P 500": "US", "SGX": "SG",
+    "Straits Times Index": "SG", "NZX": "NZ", "Bovespa": "BR",
 }
 
 # Heads of state and government (and a few others) who mostly stand for their country.
