@@ -121,7 +121,7 @@ def test_a_feed_repeating_its_own_item_is_merged() -> None:
     assert [s.name for s in sections] == ["DW"]
     (story,) = sections[0].stories
     assert story.also == ()  # the same outlet is not listed as another outlet
-    assert "same story: 2 items from 1 outlet(s)" in story.reasons
+    assert "same story: 2 items from 1 outlet(s), joined by alike words" in story.reasons
 
 
 def test_group_by_feed_shows_a_merged_story_under_the_best_sources_feed() -> None:

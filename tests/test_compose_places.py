@@ -82,7 +82,8 @@ RULING = [
 
 
 def test_two_outlets_sharing_rare_names_tell_one_story(monkeypatch: pytest.MonkeyPatch) -> None:
-    assert len(build(RULING).stories) == 1
+    (story,) = build(RULING).stories
+    assert "same story: 2 items from 2 outlet(s), joined by shared rare names" in story.reasons
     import importlib
 
     monkeypatch.setattr(importlib.import_module("digest.compose.cluster"), "ENTITY_MIN", 0)

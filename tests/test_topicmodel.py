@@ -187,6 +187,7 @@ def test_two_outlets_telling_one_study_in_other_words_become_one_story() -> None
     merged = edition_of([a, b, *other])
     (study,) = [s for s in merged.stories if "teroids" in s.title]
     assert [src.name for src in study.also] in (["Outlet A"], ["Outlet B"])
+    assert "same story: 2 items from 2 outlet(s), joined by alike meaning" in study.reasons
     assert len(merged.stories) == len(OTHER_NEWS) + 1
     # the words alone are not alike enough: without the text model they stay apart
     apart = edition_of([a, b, *other], text_model=False)

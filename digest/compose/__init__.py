@@ -28,7 +28,7 @@ from digest.compose.classify import (
     extra_places,
     place,
 )
-from digest.compose.cluster import cluster, when
+from digest.compose.cluster import JOINED_BY, cluster_explained, when
 from digest.compose.rank import arrange, weight
 from digest.compose.text import teaser_text
 from digest.config import DEFAULT_SECTIONS, DEFAULT_TOPICS, EditionConfig
@@ -155,8 +155,12 @@ def _best(group: Sequence[Entry], feeds: Mapping[str, Feed]) -> Entry:
     )
 
 
-def merge(group: Sequence[Entry], feeds: Mapping[str, Feed], now: dt.datetime) -> Story:
-    """One Story from the tellings of one event (``group``: at least one entry)."""
+def merge(
+    group: Sequence[Entry], feeds: Mapping[str, Feed], now: dt.datetime,
+    joined_by: Sequence[str] = (),
+) -> Story:
+    """One Story from the tellings of one event (``group``: at least one entry);
+    ``joined_by``: what joined them (``cluster.JOINED_BY`` keys), for the reasons."""
     best = _best(group, feeds)
     first = min(group, key=lambda e: (e.first_seen_at, story_id(e)))
     outlets: dict[str, int] = {}
@@ -169,7 +173,9 @@ def merge(group: Sequence[Entry], feeds: Mapping[str, Feed], now: dt.datetime) -
             also.append(Source(feed.name, e.url, _title(e), e.feed_url))
     reasons: tuple[str, ...] = ()
     if len(group) > 1:
-        reasons = (f"same story: {len(group)} items from {len(outlets)} outlet(s)",)
+        how = ", ".join(JOINED_BY[k] for k in joined_by if k in JOINED_BY)
+        reasons = (f"same story: {len(group)} items from {len(outlets)} outlet(s)"
+                   + (f", joined by {how}" if how else ""),)
     return Story(
         id=story_id(first),
         title=_title(best),
@@ -280,9 +286,10 @@ def group_stories(
     """Merged and classified stories (with their entries), in no particular order."""
     known = [e for e in entries if e.feed_url in feeds]
     regions = country_regions(cfg.regions)
-    groups = [[known[i] for i in idx]
-              for idx in cluster(known, cfg.similarity, use_vectors=cfg.text_model)]
-    merged = [merge(group, feeds, now) for group in groups]
+    found = cluster_explained(known, cfg.similarity, use_vectors=cfg.text_model)
+    groups = [[known[i] for i in idx] for idx, _ in found]
+    merged = [merge(group, feeds, now, how)
+              for group, (_, how) in zip(groups, found, strict=True)]
     reads = [_read(story, group, feeds) for story, group in zip(merged, groups, strict=True)]
     topics = _story_topics(groups, reads, cfg)
     extra = extra_places(cfg.places, cfg.not_places)

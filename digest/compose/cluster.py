@@ -238,6 +238,17 @@ def cluster(
 ) -> list[list[int]]:
     """Groups of entry indexes telling the same story, each in input order.
     ``use_vectors``: also the entries' sentence vectors, where they have them."""
+    return [idx for idx, _ in cluster_explained(entries, threshold, use_vectors=use_vectors)]
+
+
+# what joined a group's tellings, for the story's reasons
+JOINED_BY = {"words": "alike words", "names": "shared rare names", "vectors": "alike meaning"}
+
+
+def cluster_explained(
+    entries: Sequence[Entry], threshold: float, *, use_vectors: bool = True
+) -> list[tuple[list[int], tuple[str, ...]]]:
+    """``cluster``, with what joined each group: ``JOINED_BY`` keys, in that order."""
     # Each text is split into words once: the vectors, the headline vectors and the names
     # are read from the same words (as term_counts and entities would read them).
     title_counts: list[dict[str, float]] = []
@@ -268,6 +279,7 @@ def cluster(
 
     ents = _rare(all_ents) if ENTITY_MIN > 0 else None
     sem = [decode(e.vector) for e in entries] if use_vectors else None
+    how: dict[int, set[str]] = {}  # group root → what joined its members
     for p in similar_pairs(entries, vecs, threshold, titles, ents, sem):
         a, b = root(p.i), root(p.j)
         if a == b:
@@ -276,10 +288,12 @@ def cluster(
         if _centroid_cosine(sums[a], sums[b], norm(a), norm(b)) < threshold * floor:
             continue
         parent[b] = a
+        how.setdefault(a, set()).update(how.pop(b, set()))
+        how[a].add("vectors" if p.by_vector else "names" if p.by_entities else "words")
         _add(sums[a], sums.pop(b))
         norms.pop(a, None)
         norms.pop(b, None)
     groups: dict[int, list[int]] = {}
     for i in range(len(entries)):
         groups.setdefault(root(i), []).append(i)
-    return list(groups.values())
+    return [(idx, tuple(k for k in JOINED_BY if k in how.get(r, ()))) for r, idx in groups.items()]
