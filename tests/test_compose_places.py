@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from digest.compose import compose_edition
 from digest.compose.classify import classify_topic, country_regions, place
 from digest.compose.places import city_index
-from tests.test_compose import AJ, BBC, NYT, build, entry
+from digest.config import EditionConfig
+from digest.types import Feed
+from tests.test_compose import AJ, BBC, NOW, NYT, build, entry
 
 REGIONS = country_regions({})
 
@@ -360,3 +365,22 @@ def test_a_persons_nationality_weighs_less_than_the_place_where_it_happens() -> 
 ])
 def test_a_market_report_is_its_exchanges_country(title: str, country: str) -> None:
     assert where(title)[1] == (country,)
+
+
+def test_a_video_link_on_a_platform_takes_the_feeds_site_as_the_outlets_home() -> None:
+    nz = Feed("https://www.1news.example.co.nz/rss", "1News", "1News")
+    configured = Feed("https://video.example.com/rss", "Video", "Video", country="PH")
+    plain = Feed("https://video.example.com/feed", "Plain", "Plain")
+    got = {}
+    for feed in (nz, configured, plain):
+        e = entry(feed, f"Farmer fed up after his watch stops ({feed.name})", "He wants answers.",
+                  url=f"https://www.youtube.com/watch?v={feed.name}")
+        edition = compose_edition([e], [feed], EditionConfig(group_by="region"), newsletter="N",
+                                  date=NOW.date(), now=NOW,
+                                  window_start=NOW - dt.timedelta(days=1), window_end=NOW)
+        got[feed.name] = edition.stories[0]
+    assert (got["1News"].region, got["1News"].countries) == ("Oceania", ("NZ",))
+    assert "(www.1news.example.co.nz → NZ)" in got["1News"].reasons[0]
+    assert got["Video"].countries == ("PH",)  # feeds.country still wins
+    assert "(feeds.country → PH)" in got["Video"].reasons[0]
+    assert got["Plain"].region == "World"  # a .com site says nothing

@@ -30,7 +30,7 @@ from digest.compose.classify import (
 )
 from digest.compose.cluster import JOINED_BY, cluster_explained, when
 from digest.compose.rank import arrange, weight
-from digest.compose.text import teaser_text
+from digest.compose.text import teaser_text, url_host
 from digest.config import DEFAULT_SECTIONS, DEFAULT_TOPICS, EditionConfig
 from digest.errors import ConfigError
 from digest.types import Edition, Entry, Feed, Section, Source, Story
@@ -200,17 +200,24 @@ class _Read:
     teaser: str
     categories: tuple[str, ...]
     url: str | None
-    home: str | None  # feeds.country of the shown telling's feed
+    home: str | None  # feeds.country of the shown telling's feed (or its site's country)
+    home_source: str  # where ``home`` came from, for the reason
 
 
 def _read(story: Story, group: Sequence[Entry], feeds: Mapping[str, Feed]) -> _Read:
     shown = _best_by_title(group, story)
+    feed = feeds[shown.feed_url]
+    home, source = feed.country, "feeds.country"
+    if home is None and gazetteer.is_platform(url_host(story.url)):
+        # a video on YouTube: the outlet is the feed's site, not the link's
+        home, source = gazetteer.home_country(url_host(feed.url), [], None), url_host(feed.url)
     return _Read(
         titles=" | ".join(dict.fromkeys(_title(e) for e in group)),
         teaser=teaser_text(shown),
         categories=tuple(dict.fromkeys(c for e in group for c in e.categories)),
         url=story.url,
-        home=feeds[shown.feed_url].country,
+        home=home,
+        home_source=source,
     )
 
 
@@ -218,7 +225,7 @@ def _classify(
     story: Story, read: _Read, topic: Topic, regions: Mapping[str, str], extra: ExtraPlaces
 ) -> Story:
     placed = place(read.titles, read.teaser, read.categories, read.url, regions, read.home,
-                   extra)
+                   extra, read.home_source)
     return Story(
         id=story.id,
         title=story.title,

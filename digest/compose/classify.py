@@ -376,10 +376,12 @@ def place(
     regions: Mapping[str, str],
     home: str | None = None,
     extra: ExtraPlaces = NO_EXTRA,
+    home_source: str = "feeds.country",
 ) -> Placement:
     """The region, countries and kicker of one story, with the words that decided them.
     ``home``: the outlet's home country for a story that names no place (``feeds.country``;
-    None: guessed from the link's host, "": none). ``extra``: the editor's own names."""
+    None: guessed from the link's host, "": none; ``home_source`` says where it came from).
+    ``extra``: the editor's own names."""
     mentions = find_mentions(title, "title", 0, extra)
     mentions += find_mentions(" , ".join(categories), "categories", 1000, extra)
     hints, slug = _url_words(url)
@@ -446,7 +448,7 @@ def place(
         if _GLOBAL.intersection(words(f"{title} {teaser}")):
             return Placement(gz.WORLD, (), None, ("region World: a global body or subject, "
                                                   "no place named",))
-        return _home_fallback(url, regions, home)
+        return _home_fallback(url, regions, home, home_source)
     best = min(region_score, key=lambda r: (-region_score[r], region_first[r]))
     evidence = _evidence(mentions, hints)
     if best == gz.WORLD or region_score[best] < 0.5 * total:
@@ -487,14 +489,15 @@ _GLOBAL = frozenset({"WHO", "UN", "UNICEF", "Unicef", "IMF", "WTO", "NATO", "glo
                      "International"})
 
 
-def _home_fallback(url: str | None, regions: Mapping[str, str], home: str | None) -> Placement:
+def _home_fallback(url: str | None, regions: Mapping[str, str], home: str | None,
+                   home_source: str = "feeds.country") -> Placement:
     """A story that names no place at all: the outlet's home country, when its link is in
     a home-news section of an outlet with one (weak: only ever used with no place named)."""
     code = gz.home_country(url_host(url), url_path_parts(url), home)
     region = regions.get(code, gz.WORLD) if code else gz.WORLD
     if region == gz.WORLD:
         return Placement(gz.WORLD, (), None, ("region World: no place named",))
-    source = "feeds.country" if home else url_host(url)
+    source = home_source if home else url_host(url)
     why = (f"region {region}: no place named; fallback: the outlet's home country "
            f"({source} → {code})")
     kicker = gz.COUNTRY_NAMES[code] if code != "EU" else None

@@ -369,6 +369,20 @@ HOME_HOSTS: dict[str, str] = {
     "thehindu.com": "IN", "dailymail.co.uk": "", "theguardian.com": "",
     "bbc.co.uk": "", "bbc.com": "", "cnn.com": "", "dw.com": "", "aljazeera.com": "",
 }
+# Video and social platforms an outlet links to: their host says nothing of the outlet's
+# home, so the feed's own host is read instead.
+PLATFORM_HOSTS: tuple[str, ...] = (
+    "youtube.com", "youtu.be", "facebook.com", "fb.watch", "twitter.com", "x.com",
+    "instagram.com", "tiktok.com", "vimeo.com", "dailymotion.com", "soundcloud.com",
+    "spotify.com", "apple.com",
+)
+
+
+def is_platform(host: str) -> bool:
+    host = host.removeprefix("www.")
+    return any(host == h or host.endswith("." + h) for h in PLATFORM_HOSTS)
+
+
 # URL sections under which a story is not the outlet's home news.
 NOT_HOME_SECTIONS: frozenset[str] = frozenset({
     "world", "international", "intl", "global", "science", "science-environment",
