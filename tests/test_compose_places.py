@@ -10,10 +10,19 @@ from digest.compose import compose_edition
 from digest.compose.classify import classify_topic, country_regions, place
 from digest.compose.places import city_index
 from digest.config import EditionConfig
-from digest.types import Feed
+from digest.types import Feed, Story
 from tests.test_compose import AJ, BBC, NOW, NYT, build, entry
 
 REGIONS = country_regions({})
+
+
+def alone(feed: Feed, title: str, url: str) -> Story:
+    """The one story of an edition of one entry of ``feed`` that names no place."""
+    e = entry(feed, title, "She spoke on a podcast.", url=url)
+    edition = compose_edition([e], [feed], EditionConfig(group_by="region"), newsletter="N",
+                              date=NOW.date(), now=NOW,
+                              window_start=NOW - dt.timedelta(days=1), window_end=NOW)
+    return edition.stories[0]
 
 
 def where(title: str, teaser: str = "", url: str | None = None) -> tuple[str, tuple[str, ...]]:
@@ -202,24 +211,12 @@ def test_an_outlet_with_global_desks_gets_no_home_country() -> None:
 
 
 def test_a_feed_says_its_home_country_or_that_it_has_none() -> None:
-    import datetime as dt
-
-    from digest.compose import compose_edition
-    from digest.config import EditionConfig
-    from digest.types import Feed
-    from tests.test_compose import NOW
-
     local = Feed("https://herald.example/rss", "Herald", "Herald", country="NZ")
     world = Feed("https://world.example/rss", "World", "World", country="")
     guessed = Feed("https://www.smh.com.au/rss", "SMH", "SMH")
-    stories = {}
-    for feed in (local, world, guessed):
-        e = entry(feed, f"Star admits feud with co-host ({feed.name})", "She spoke on a podcast.",
-                  url=f"{feed.url.removesuffix('/rss')}/news/star-admits-feud")
-        edition = compose_edition([e], [feed], EditionConfig(group_by="region"), newsletter="N",
-                                  date=NOW.date(), now=NOW,
-                                  window_start=NOW - dt.timedelta(days=1), window_end=NOW)
-        stories[feed.name] = edition.stories[0]
+    stories = {feed.name: alone(feed, f"Star admits feud with co-host ({feed.name})",
+                                f"{feed.url.removesuffix('/rss')}/news/star-admits-feud")
+               for feed in (local, world, guessed)}
     assert (stories["Herald"].region, stories["Herald"].countries) == ("Oceania", ("NZ",))
     assert "(feeds.country → NZ)" in stories["Herald"].reasons[0]
     assert stories["World"].region == "World"
@@ -371,14 +368,9 @@ def test_a_video_link_on_a_platform_takes_the_feeds_site_as_the_outlets_home() -
     nz = Feed("https://www.1news.example.co.nz/rss", "1News", "1News")
     configured = Feed("https://video.example.com/rss", "Video", "Video", country="PH")
     plain = Feed("https://video.example.com/feed", "Plain", "Plain")
-    got = {}
-    for feed in (nz, configured, plain):
-        e = entry(feed, f"Farmer fed up after his watch stops ({feed.name})", "He wants answers.",
-                  url=f"https://www.youtube.com/watch?v={feed.name}")
-        edition = compose_edition([e], [feed], EditionConfig(group_by="region"), newsletter="N",
-                                  date=NOW.date(), now=NOW,
-                                  window_start=NOW - dt.timedelta(days=1), window_end=NOW)
-        got[feed.name] = edition.stories[0]
+    got = {feed.name: alone(feed, f"Farmer fed up after his watch stops ({feed.name})",
+                            f"https://www.youtube.com/watch?v={feed.name}")
+           for feed in (nz, configured, plain)}
     assert (got["1News"].region, got["1News"].countries) == ("Oceania", ("NZ",))
     assert "(www.1news.example.co.nz → NZ)" in got["1News"].reasons[0]
     assert got["Video"].countries == ("PH",)  # feeds.country still wins
