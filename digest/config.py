@@ -91,6 +91,9 @@ class EditionConfig:
     # names that are no place ("Sofia Ashraf"): read before the built-in gazetteer
     places: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     not_places: tuple[str, ...] = ()
+    # an editor's own topic words ([edition.topic_words] Sports = ["Kooyong Classic"]): a
+    # story naming one takes that topic, over the rules and the text model
+    topic_words: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     similarity: float = 0.35  # same-story threshold
     # the packaged text model's sentence vectors help the word rules pick the topic and join
     # two outlets' tellings of one story (``topic_model``: its earlier name, still read)

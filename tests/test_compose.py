@@ -443,3 +443,32 @@ def test_accents_do_not_keep_two_tellings_apart() -> None:
     accented, plain = "Fire at Māngere yard, Zürich reacts", "Fire at Mangere yard, Zurich reacts"
     assert terms(accented) == terms(plain)
     assert terms("Fire at Māngere yard") == ["fire", "mangere", "yard"]
+
+
+# ------------------------------------------------- an editor's own topic words
+
+
+def test_an_editors_topic_words_win_over_the_rules() -> None:
+    story = entry(AJ, "Kooyong Classic called off this summer",
+                  "Organisers said the event could not go ahead.", hours_ago=2)
+    assert build([story], group_by="topic").stories[0].topic != "Sports"
+    got = build([story], group_by="topic",
+                topic_words={"Sports": ("kooyong classic",)}).stories[0]
+    assert got.topic == "Sports"
+    assert "topic Sports: edition.topic_words 'kooyong classic' (title)" in got.reasons
+    # words of two topics: the title outweighs the teaser
+    both = build([story], group_by="topic", topic_words={
+        "Business": ("organisers",), "Sports": ("classic",)}).stories[0]
+    assert both.topic == "Sports"
+
+
+@pytest.mark.parametrize(("edition", "message"), [
+    ({"topic_words": {"Sport": ["cricket"]}}, "edition.topic_words.Sport: unknown topic 'Sport'"),
+    ({"topic_words": {"Sports": [" "]}}, "edition.topic_words.Sports: expected a word or phrase"),
+    ({"topics": ["Politics", "Business"], "topic_words": {"Sports": ["cricket"]}},
+     "edition.topic_words.Sports: unknown topic 'Sports'"),
+])
+def test_bad_topic_words_are_config_errors(edition: dict[str, object], message: str) -> None:
+    with pytest.raises(ConfigError) as err:
+        parse_config({"edition": edition}, env={})
+    assert str(err.value).startswith(message)

@@ -25,6 +25,7 @@ from digest.compose.classify import (
     Topic,
     classify_topic,
     country_regions,
+    editor_topic,
     extra_places,
     place,
 )
@@ -83,6 +84,14 @@ def validate_edition_config(cfg: EditionConfig) -> None:
     for name in cfg.not_places:
         if not any(c.isalnum() for c in name):
             raise ConfigError(f"expected a name, got {name!r}", key="edition.not_places")
+    for topic, phrases in cfg.topic_words.items():
+        key = f"edition.topic_words.{topic}"
+        if topic not in _topics(cfg):
+            raise ConfigError(f"unknown topic {topic!r}", key=key,
+                              hint=f"the edition's topics: {_known(_topics(cfg))}")
+        for phrase in phrases:
+            if not any(c.isalnum() for c in phrase):
+                raise ConfigError(f"expected a word or phrase, got {phrase!r}", key=key)
     for topic in cfg.topics:
         if topic not in KNOWN_TOPICS:
             raise ConfigError(
@@ -268,6 +277,11 @@ def _story_topics(
             for k, t in zip(rows, topicmodel.predict_many(model, vecs, texts, allowed),
                             strict=True):
                 got[k] = Topic(t.topic, t.reasons) if t is not None else None
+    if cfg.topic_words:  # the editor's own words win
+        for k, r in enumerate(reads):
+            mine = editor_topic(r.titles, r.teaser, r.categories, cfg.topic_words, allowed)
+            if mine is not None:
+                got[k] = mine
     return [
         t if t is not None else classify_topic(r.titles, r.teaser, r.categories, r.url, allowed)
         for t, r in zip(got, reads, strict=True)
