@@ -376,3 +376,15 @@ def test_a_video_link_on_a_platform_takes_the_feeds_site_as_the_outlets_home() -
     assert got["Video"].countries == ("PH",)  # feeds.country still wins
     assert "(feeds.country → PH)" in got["Video"].reasons[0]
     assert got["Plain"].region == "World"  # a .com site says nothing
+
+
+@pytest.mark.parametrize("title", [
+    "Your daily horoscope for Thursday", "Target and superquiz, Friday",
+    "Heatwaves are getting longer, study finds",
+])
+def test_a_study_or_puzzle_naming_no_place_is_not_the_outlets_home_news(title: str) -> None:
+    local = Feed("https://www.paper.example.com.au/rss", "Paper", "Paper")
+    story = alone(local, title, "https://www.paper.example.com.au/national/page-1")
+    assert story.region == "World"
+    assert alone(local, "Council approves new bus lanes",
+                 "https://www.paper.example.com.au/national/page-2").countries == ("AU",)

@@ -448,6 +448,11 @@ def place(
         if _GLOBAL.intersection(words(f"{title} {teaser}")):
             return Placement(gz.WORLD, (), None, ("region World: a global body or subject, "
                                                   "no place named",))
+        title_words = {w.lower() for w in words(title)}
+        if title_words & ({"study", "studies", "researchers"} | _PLACELESS):
+            # a finding, or a page that is nobody's local news: not the outlet's home
+            return Placement(gz.WORLD, (), None, ("region World: a study, puzzle or "
+                                                  "horoscope that names no place",))
         return _home_fallback(url, regions, home, home_source)
     best = min(region_score, key=lambda r: (-region_score[r], region_first[r]))
     evidence = _evidence(mentions, hints)
@@ -462,6 +467,9 @@ def place(
     return Placement(best, countries, kicker, (f"region {best}: {evidence}",))
 
 
+# Title words of pages that are nobody's local news, even on a local outlet.
+_PLACELESS = frozenset({"horoscope", "horoscopes", "quiz", "superquiz", "crossword",
+                        "crosswords", "sudoku", "puzzle", "puzzles", "wordle"})
 # Title words of a story about a finding (a study is World unless the headline names a place).
 _STUDY = frozenset({"study", "studies", "research", "researchers", "scientists", "scientist"})
 
