@@ -348,8 +348,8 @@ def parse_config(
     """Validate a parsed TOML document (plus the environment) into a Config."""
     env = os.environ if env is None else env
     data = {k: (dict(v) if isinstance(v, dict) else v) for k, v in data.items()}
+    _renamed(data)  # before the environment, which may set either name
     _env_overrides(data, env)
-    _renamed(data)
     kwargs: dict[str, Any] = {}
     for key, raw in data.items():
         if key == "feeds":

@@ -364,6 +364,10 @@ def test_a_roundup_joins_none_of_the_stories_it_sums_up() -> None:
     ("Portugal v Iceland: Euro 2016 – live", False),
     ("Officials give response updates in Laging Handa briefing", False),
     ("What you need to know as Spanish football resumes", False),
+    ("Covid-19: What happened in New Zealand on 2 September", True),
+    ("Fitness tracker maker recalls watches", False),
+    ("What happened in Beirut: the blast explained", False),
+    ("How to live with Covid: updates to the rules", False),
 ])
 def test_what_counts_as_a_roundup(title: str, roundup: bool) -> None:
     from digest.compose.cluster import is_roundup

@@ -388,3 +388,46 @@ def test_a_study_or_puzzle_naming_no_place_is_not_the_outlets_home_news(title: s
     assert story.region == "World"
     assert alone(local, "Council approves new bus lanes",
                  "https://www.paper.example.com.au/national/page-2").countries == ("AU",)
+
+
+# ------------------------------------------------- guards that must not hide real places
+
+
+@pytest.mark.parametrize(("title", "country"), [
+    ("Floods Hit Sydney Suburbs as Storm Rolls In", "AU"),   # Title Case: capitals say nothing
+    ("Protests in Sofia Against the Budget", "BG"),
+    ("Storm hits Sydney Tuesday", "AU"),
+    ("Sydney Morning Herald wins award", "AU"),
+    ("Shooting at a university in Texas leaves two dead", "US"),  # no researchers: a place
+    ("Strike at the University of Sydney enters second week", "AU"),
+])
+def test_the_person_and_affiliation_guards_keep_real_places(title: str, country: str) -> None:
+    assert where(title)[1][:1] == (country,)
+
+
+def test_nifty_is_a_word_unless_it_is_the_index() -> None:
+    assert where("Nifty tricks to cut your energy bill")[0] == "World"
+    assert where("Nifty 50 closes higher")[1] == ("IN",)
+
+
+def test_editor_names_match_without_accents() -> None:
+    from digest.compose.classify import extra_places
+
+    extra = extra_places({"NZ": ("Māngere Hub",)}, ())
+    placed = place("Queues at the Mangere Hub clinic", "", (), None, REGIONS, "", extra)
+    assert placed.countries == ("NZ",)
+
+
+@pytest.mark.parametrize(("edition", "message"), [
+    ({"places": {"IN": ["Goa"], "PT": ["goa"]}}, "edition.places.PT: 'goa' is also listed under "
+                                                  "edition.places.IN"),
+    ({"places": {"IN": ["Goa"]}, "not_places": ["Goa"]},
+     "edition.not_places: 'Goa' is also listed under edition.places.IN"),
+])
+def test_one_name_listed_twice_is_a_config_error(edition: dict[str, object], message: str) -> None:
+    from digest.config import parse_config
+    from digest.errors import ConfigError
+
+    with pytest.raises(ConfigError) as err:
+        parse_config({"edition": edition}, env={})
+    assert str(err.value).startswith(message)

@@ -114,6 +114,11 @@ def test_edition_topic_model_is_read_as_its_new_name_text_model() -> None:
         is False
     assert parse_config({"edition": {"topic_model": True, "text_model": True}},
                         env={}).edition.text_model is True
+    # the environment overrides the file, whichever name either uses
+    for var in ("DIGEST_EDITION_TOPIC_MODEL", "DIGEST_EDITION_TEXT_MODEL"):
+        for key in ("topic_model", "text_model"):
+            cfg = parse_config({"edition": {key: True}}, env={var: "false"})
+            assert cfg.edition.text_model is False, (var, key)
     with pytest.raises(ConfigError) as err:
         parse_config({"edition": {"topic_model": True, "text_model": False}}, env={})
     assert str(err.value).startswith("edition.topic_model: is the earlier name of "

@@ -84,6 +84,7 @@ def validate_edition_config(cfg: EditionConfig) -> None:
     for name in cfg.not_places:
         if not any(c.isalnum() for c in name):
             raise ConfigError(f"expected a name, got {name!r}", key="edition.not_places")
+    _check_place_clashes(cfg)
     for topic, phrases in cfg.topic_words.items():
         key = f"edition.topic_words.{topic}"
         if topic not in _topics(cfg):
@@ -107,6 +108,22 @@ def validate_edition_config(cfg: EditionConfig) -> None:
         )
     if cfg.max_per_section < 0:
         raise ConfigError("expected 0 (no cap) or more", key="edition.max_per_section")
+
+
+def _check_place_clashes(cfg: EditionConfig) -> None:
+    """One name under two countries, or both a place and no place, is a config error."""
+    seen: dict[str, str] = {}
+    for code, names in [*cfg.places.items(), ("not_places", cfg.not_places)]:
+        for name in names:
+            key = " ".join(name.casefold().split())
+            if key in seen and seen[key] != code:
+                where = (f"edition.places.{code}" if code != "not_places"
+                         else "edition.not_places")
+                other = (f"edition.places.{seen[key]}" if seen[key] != "not_places"
+                         else "edition.not_places")
+                raise ConfigError(f"{name!r} is also listed under {other}", key=where,
+                                  hint="list each name once")
+            seen[key] = code
 
 
 def _check_sections(cfg: EditionConfig) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from digest.compose import gazetteer as gz
 from digest.compose.places import city_heads, city_index
-from digest.compose.text import url_host, url_path_parts, words
+from digest.compose.text import fold, url_host, url_path_parts, words
 
 KNOWN_TOPICS: tuple[str, ...] = (
     "Politics", "Business", "Science & Technology", "Environment", "Health", "Culture", "Sports",
@@ -117,7 +117,7 @@ def extra_places(places: Mapping[str, Sequence[str]], not_places: Sequence[str])
     lookup: dict[str, tuple[str, str, str]] = {}
     for code, names in [*((c.upper(), ns) for c, ns in places.items()), ("-", not_places)]:
         for name in names:
-            key = " ".join(w.lower() for w in words(name))
+            key = " ".join(fold(w.lower()) for w in words(name))
             if key:
                 lookup[key] = (code, "configured", name.strip())
     longest: dict[str, int] = {}
@@ -142,25 +142,33 @@ _NAME_PARTICLES = frozenset({"de", "De", "del", "Del", "da", "Da", "dos", "van",
 
 
 def find_mentions(
-    text: str, field: str, start: int = 0, extra: ExtraPlaces = NO_EXTRA
+    text: str, field: str, start: int = 0, extra: ExtraPlaces = NO_EXTRA,
+    research: bool | None = None,
 ) -> list[Mention]:
     """Longest-first matches of the editor's own names (``extra``), of gazetteer phrases in
-    ``text``, then of GeoNames cities."""
-    return mentions_in(words(text), field, start, extra)
+    ``text``, then of GeoNames cities. ``research``: the story is about research (None:
+    judged from ``text`` alone)."""
+    return mentions_in(words(text), field, start, extra, research)
 
 
 def mentions_in(
-    toks: Sequence[str], field: str, start: int = 0, extra: ExtraPlaces = NO_EXTRA
+    toks: Sequence[str], field: str, start: int = 0, extra: ExtraPlaces = NO_EXTRA,
+    research: bool | None = None,
 ) -> list[Mention]:
     """``find_mentions`` in text already split by ``words``."""
     lows = [t.lower() for t in toks]
     out: list[Mention] = []
     heads = city_heads() if field != "url" else {}
+    if research is None:
+        research = not _RESEARCH.isdisjoint(lows)
+    research = research and field != "url"
+    names_readable = field != "url" and not _title_case(toks)
+    folded = [fold(t) for t in lows] if extra.lookup else lows
     i = 0
     while i < len(toks):
-        n = _configured(toks, lows, i, field, extra)
+        n = _configured(toks, folded, i, field, extra)
         if n:
-            code, kind, _ = extra.lookup[" ".join(lows[i : i + n])]
+            code, kind, _ = extra.lookup[" ".join(folded[i : i + n])]
             out.append(Mention(code, " ".join(toks[i : i + n]), kind, field, start + i))
             i += n
             continue
@@ -170,7 +178,8 @@ def mentions_in(
             if hit and _case_ok(toks[i : i + n], hit[2], field):
                 if n == 1 and i > 0 and toks[i - 1] in _NAME_PARTICLES:
                     continue
-                if field != "url" and (_affiliation(lows, i) or _first_name(toks, lows, i, n)):
+                if (research and _affiliation(toks, lows, i)) or (
+                        names_readable and _first_name(toks, lows, i, n)):
                     i += n  # where researchers work, or a person: not a place of the story
                     break
                 code, alts = hit[0], gz.AMBIGUOUS.get(hit[2], ())
@@ -191,7 +200,7 @@ def mentions_in(
                 break
         else:
             n = _city(toks, lows, i) if lows[i] in heads else 0
-            if n and _affiliation(lows, i):
+            if n and research and _affiliation(toks, lows, i):
                 i += n
             elif n:
                 codes = city_index()[" ".join(lows[i : i + n])]
@@ -225,7 +234,12 @@ _PLACE_NOUNS = frozenset({"airport", "harbour", "harbor", "city", "oval", "zoo",
                           "road", "metro", "police", "council", "court", "university",
                           "county", "state", "port", "bay", "hospital", "station", "cricket",
                           "stock", "olympics", "games", "marathon", "summit", "agreement",
-                          "accord", "climate", "peace", "talks", "attack", "shooting"})
+                          "accord", "climate", "peace", "talks", "attack", "shooting",
+                          "morning", "herald", "opera", "fc", "united", "news", "times",
+                          "post", "monday", "tuesday", "wednesday", "thursday", "friday",
+                          "saturday", "sunday", "january", "february", "march", "april",
+                          "may", "june", "july", "august", "september", "october",
+                          "november", "december"})
 
 
 # After a demonym or country name these make it a person's nationality, which says less
@@ -254,8 +268,24 @@ _SERVICE_NOUNS = frozenset({
 })
 
 
-def _affiliation(lows: Sequence[str], i: int) -> bool:
-    return i >= 2 and lows[i - 1] in ("of", "in") and lows[i - 2] in _AFFILIATION
+# Words of a text about research, where a university's place is the researchers' address.
+_RESEARCH = frozenset({"researchers", "researcher", "scientists", "scientist", "study",
+                       "studies", "research", "analysis", "discovery", "findings", "trial",
+                       "breakthrough"})
+
+
+def _affiliation(toks: Sequence[str], lows: Sequence[str], i: int) -> bool:
+    """The place at ``i`` is part of an institution's name ("the University of Exeter",
+    "Research Institute in Melbourne"); only asked of texts about research."""
+    return i >= 2 and lows[i - 1] in ("of", "in") and lows[i - 2] in _AFFILIATION \
+        and toks[i - 2][:1].isupper()
+
+
+def _title_case(toks: Sequence[str]) -> bool:
+    """Most longer words capitalised ("Floods Hit Sydney Suburbs"): capitals say nothing
+    about names there."""
+    long = [t for t in toks[1:] if len(t) > 3 and t.isalpha()]
+    return len(long) >= 3 and sum(t[:1].isupper() for t in long) > 0.6 * len(long)
 
 
 def _first_name(toks: Sequence[str], lows: Sequence[str], i: int, n: int) -> bool:
@@ -340,10 +370,15 @@ def _url_words(url: str | None) -> tuple[list[str], str]:
     return hints, " ".join(slug_parts)
 
 
+# Gazetteer words that are a people or a movement, not a desk's place.
+_NOT_SECTIONS = frozenset({"taliban", "houthis", "houthi", "victorians", "maori", "hamas",
+                           "hezbollah", "kurds", "kurdish", "rohingya", "uighurs", "uyghurs"})
+
+
 def _section_place(part: str) -> str:
     """The country of a URL folder that is one place name the gazetteer knows (a country,
     state, capital or city, not a demonym, person or ambiguous word), else ""."""
-    if not part.isalpha() or part in _URL_AMBIGUOUS:
+    if not part.isalpha() or part in _URL_AMBIGUOUS or part in _NOT_SECTIONS:
         return ""
     hit = LOOKUP.get(part)
     if hit is None or hit[1] not in ("name", "place") or hit[2] in gz.AMBIGUOUS:
@@ -382,11 +417,12 @@ def place(
     ``home``: the outlet's home country for a story that names no place (``feeds.country``;
     None: guessed from the link's host, "": none; ``home_source`` says where it came from).
     ``extra``: the editor's own names."""
-    mentions = find_mentions(title, "title", 0, extra)
-    mentions += find_mentions(" , ".join(categories), "categories", 1000, extra)
+    study = not _RESEARCH.isdisjoint(w.lower() for w in words(f"{title} {teaser}"))
+    mentions = find_mentions(title, "title", 0, extra, study)
+    mentions += find_mentions(" , ".join(categories), "categories", 1000, extra, study)
     hints, slug = _url_words(url)
-    mentions += find_mentions(slug, "url", 2000, extra)
-    mentions += find_mentions(teaser, "teaser", 3000, extra)
+    mentions += find_mentions(slug, "url", 2000, extra, study)
+    mentions += find_mentions(teaser, "teaser", 3000, extra, study)
     mentions = _resolve(mentions, hints)
     # a person's nationality weighs less only against another country named in the story
     placed = {m.code for m in mentions if m.kind not in ("nationality", "demonym")

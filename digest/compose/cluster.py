@@ -61,8 +61,9 @@ VECTOR_FACTOR = 0.75
 # Live Updates and Tracker", "Morning Briefing: Top stories …"): joined to one of them it
 # would chain unrelated stories together, so it stays a story of its own.
 ROUNDUP = re.compile(
-    r"\bbriefing:|\bwhat happened (today|in|on)\b|\btop stories\b|\bstories you shouldn|"
-    r"\bnews in brief\b|\bround-?up\b|\btracker\b|\blive\b.*\bupdates\b|\bupdates\b.*\blive\b",
+    r"\bbriefing:|\bwhat happened today\b|\bwhat happened in [^:|]{1,40} on \d|"
+    r"\btop stories\b|\bstories you shouldn|\bnews in brief\b|\bround-?up\b|"
+    r"\b(live )?tracker\s*$|\blive\b[^:|]{0,40}\bupdates\b|\bupdates\b[^:|]{0,40}\blive\b",
     re.IGNORECASE,
 )
 

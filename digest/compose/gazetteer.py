@@ -254,7 +254,7 @@ INSTITUTIONS: dict[str, str] = {
     "Malacanang": "PH", "PNP": "PH", "DepEd": "PH", "Comelec": "PH",
     # stock exchanges and their indexes: a market report is the market's country
     "ASX": "AU", "FTSE": "GB", "Nikkei": "JP", "Hang Seng": "HK", "Sensex": "IN",
-    "Nifty": "IN", "DAX": "DE", "Kospi": "KR", "TSX": "CA", "JSE": "ZA",
+    "Nifty 50": "IN", "DAX": "DE", "Kospi": "KR", "TSX": "CA", "JSE": "ZA",
     "Dow Jones": "US", "Nasdaq": "US", "NYSE": "US", "S&P 500": "US", "SGX": "SG",
     "Straits Times Index": "SG", "NZX": "NZ", "Bovespa": "BR",
 }
