@@ -166,7 +166,7 @@ def mentions_in(
     folded = [fold(t) for t in lows] if extra.lookup else lows
     i = 0
     while i < len(toks):
-        n = _configured(toks, folded, i, field, extra)
+        n = _configured(toks, folded, i, field, extra) if extra.lookup else 0
         if n:
             code, kind, _ = extra.lookup[" ".join(folded[i : i + n])]
             out.append(Mention(code, " ".join(toks[i : i + n]), kind, field, start + i))
