@@ -27,6 +27,7 @@ from digest.compose.classify import (
     country_regions,
     editor_topic,
     extra_places,
+    name_key,
     place,
 )
 from digest.compose.cluster import JOINED_BY, cluster_explained, when
@@ -72,27 +73,20 @@ def validate_edition_config(cfg: EditionConfig) -> None:
                     hint="use ISO 3166-1 alpha-2 codes such as 'RS' or 'FR' (EU: the EU)",
                 )
     for code, names in cfg.places.items():
-        key = f"edition.places.{code}"
         if code.upper() not in gazetteer.COUNTRY_CODES:
             raise ConfigError(
-                f"unknown country code {code!r}", key=key,
+                f"unknown country code {code!r}", key=f"edition.places.{code}",
                 hint="use ISO 3166-1 alpha-2 codes such as 'IN' or 'PT' (EU: the EU)",
             )
-        for name in names:
-            if not any(c.isalnum() for c in name):
-                raise ConfigError(f"expected a place name, got {name!r}", key=key)
-    for name in cfg.not_places:
-        if not any(c.isalnum() for c in name):
-            raise ConfigError(f"expected a name, got {name!r}", key="edition.not_places")
+        _check_words(names, f"edition.places.{code}", "a place name")
+    _check_words(cfg.not_places, "edition.not_places", "a name")
     _check_place_clashes(cfg)
     for topic, phrases in cfg.topic_words.items():
         key = f"edition.topic_words.{topic}"
         if topic not in _topics(cfg):
             raise ConfigError(f"unknown topic {topic!r}", key=key,
                               hint=f"the edition's topics: {_known(_topics(cfg))}")
-        for phrase in phrases:
-            if not any(c.isalnum() for c in phrase):
-                raise ConfigError(f"expected a word or phrase, got {phrase!r}", key=key)
+        _check_words(phrases, key, "a word or phrase")
     for topic in cfg.topics:
         if topic not in KNOWN_TOPICS:
             raise ConfigError(
@@ -110,20 +104,25 @@ def validate_edition_config(cfg: EditionConfig) -> None:
         raise ConfigError("expected 0 (no cap) or more", key="edition.max_per_section")
 
 
+def _check_words(names: Sequence[str], key: str, what: str) -> None:
+    for name in names:
+        if not any(c.isalnum() for c in name):
+            raise ConfigError(f"expected {what}, got {name!r}", key=key)
+
+
 def _check_place_clashes(cfg: EditionConfig) -> None:
-    """One name under two countries, or both a place and no place, is a config error."""
-    seen: dict[str, str] = {}
-    for code, names in [*cfg.places.items(), ("not_places", cfg.not_places)]:
+    """One name (as it is matched) under two countries, or both a place and no place, is a
+    config error."""
+    seen: dict[str, str] = {}  # name key → the config key that lists it
+    listed = [*((f"edition.places.{c}", ns) for c, ns in cfg.places.items()),
+              ("edition.not_places", cfg.not_places)]
+    for where, names in listed:
         for name in names:
-            key = " ".join(name.casefold().split())
-            if key in seen and seen[key] != code:
-                where = (f"edition.places.{code}" if code != "not_places"
-                         else "edition.not_places")
-                other = (f"edition.places.{seen[key]}" if seen[key] != "not_places"
-                         else "edition.not_places")
-                raise ConfigError(f"{name!r} is also listed under {other}", key=where,
+            key = name_key(name)
+            if seen.get(key, where) != where:
+                raise ConfigError(f"{name!r} is also listed under {seen[key]}", key=where,
                                   hint="list each name once")
-            seen[key] = code
+            seen[key] = where
 
 
 def _check_sections(cfg: EditionConfig) -> None:

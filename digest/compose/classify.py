@@ -112,12 +112,17 @@ class ExtraPlaces:
 NO_EXTRA = ExtraPlaces({}, {})
 
 
+def name_key(name: str) -> str:
+    """How an editor's name is matched: its words, lower-cased, accents off."""
+    return " ".join(fold(w.lower()) for w in words(name))
+
+
 def extra_places(places: Mapping[str, Sequence[str]], not_places: Sequence[str]) -> ExtraPlaces:
     """``places``: ISO code → names; ``not_places``: names that count for no country."""
     lookup: dict[str, tuple[str, str, str]] = {}
     for code, names in [*((c.upper(), ns) for c, ns in places.items()), ("-", not_places)]:
         for name in names:
-            key = " ".join(fold(w.lower()) for w in words(name))
+            key = name_key(name)
             if key:
                 lookup[key] = (code, "configured", name.strip())
     longest: dict[str, int] = {}
@@ -295,12 +300,7 @@ def _first_name(toks: Sequence[str], lows: Sequence[str], i: int, n: int) -> boo
         return False
     after = toks[i + 1]
     return after[:1].isupper() and after.isalpha() and lows[i + 1] not in _PLACE_NOUNS \
-        and not _known_word(after)
-
-
-def _known_word(word: str) -> bool:
-    """Whether one word is itself a place or demonym the gazetteer knows."""
-    return word.lower() in LOOKUP
+        and lows[i + 1] not in LOOKUP  # itself a place ("Sofia Bulgaria")
 
 
 def _office_before(lows: Sequence[str], i: int) -> bool:
@@ -417,7 +417,8 @@ def place(
     ``home``: the outlet's home country for a story that names no place (``feeds.country``;
     None: guessed from the link's host, "": none; ``home_source`` says where it came from).
     ``extra``: the editor's own names."""
-    study = not _RESEARCH.isdisjoint(w.lower() for w in words(f"{title} {teaser}"))
+    story_words = words(f"{title} {teaser}")
+    study = not _RESEARCH.isdisjoint(w.lower() for w in story_words)
     mentions = find_mentions(title, "title", 0, extra, study)
     mentions += find_mentions(" , ".join(categories), "categories", 1000, extra, study)
     hints, slug = _url_words(url)
@@ -481,11 +482,10 @@ def place(
         if total > 0:
             why = f"region World: too little evidence ({_evidence(mentions, hints)})"
             return Placement(gz.WORLD, countries, None, (why,))
-        if _GLOBAL.intersection(words(f"{title} {teaser}")):
+        if _GLOBAL.intersection(story_words):
             return Placement(gz.WORLD, (), None, ("region World: a global body or subject, "
                                                   "no place named",))
-        title_words = {w.lower() for w in words(title)}
-        if title_words & ({"study", "studies", "researchers"} | _PLACELESS):
+        if _NO_HOME_TITLE.intersection(w.lower() for w in words(title)):
             # a finding, or a page that is nobody's local news: not the outlet's home
             return Placement(gz.WORLD, (), None, ("region World: a study, puzzle or "
                                                   "horoscope that names no place",))
@@ -503,9 +503,11 @@ def place(
     return Placement(best, countries, kicker, (f"region {best}: {evidence}",))
 
 
-# Title words of pages that are nobody's local news, even on a local outlet.
-_PLACELESS = frozenset({"horoscope", "horoscopes", "quiz", "superquiz", "crossword",
-                        "crosswords", "sudoku", "puzzle", "puzzles", "wordle"})
+# Title words of a page that names no place and is nobody's local news, even on a local
+# outlet: a finding (not "scientist": "the Chief Scientist" is an office), a puzzle.
+_NO_HOME_TITLE = frozenset({"study", "studies", "researchers", "horoscope", "horoscopes",
+                            "quiz", "superquiz", "crossword", "crosswords", "sudoku", "puzzle",
+                            "puzzles", "wordle"})
 # Title words of a story about a finding (a study is World unless the headline names a place).
 _STUDY = frozenset({"study", "studies", "research", "researchers", "scientists", "scientist"})
 

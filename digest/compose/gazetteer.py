@@ -378,9 +378,13 @@ PLATFORM_HOSTS: tuple[str, ...] = (
 )
 
 
+def on_domain(host: str, domain: str) -> bool:
+    """``host`` is ``domain`` or one of its subdomains (``www.`` and others)."""
+    return host == domain or host.endswith("." + domain)
+
+
 def is_platform(host: str) -> bool:
-    host = host.removeprefix("www.")
-    return any(host == h or host.endswith("." + h) for h in PLATFORM_HOSTS)
+    return any(on_domain(host, h) for h in PLATFORM_HOSTS)
 
 
 # URL sections under which a story is not the outlet's home news.
@@ -400,7 +404,7 @@ def home_country(host: str, sections: list[str], configured: str | None = None) 
         return configured
     host = host.removeprefix("www.")
     for h, code in HOME_HOSTS.items():
-        if host == h or host.endswith("." + h):
+        if on_domain(host, h):
             return code
     return next((c for s, c in HOME_SUFFIXES.items() if host.endswith(s)), "")
 
