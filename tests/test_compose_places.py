@@ -423,6 +423,8 @@ def test_editor_names_match_without_accents() -> None:
                                                   "edition.places.IN"),
     ({"places": {"IN": ["Goa"]}, "not_places": ["Goa"]},
      "edition.not_places: 'Goa' is also listed under edition.places.IN"),
+    ({"places": {"NZ": ["Māngere Hub"], "AU": ["Mangere hub"]}},  # matched alike: a clash
+     "edition.places.AU: 'Mangere hub' is also listed under edition.places.NZ"),
 ])
 def test_one_name_listed_twice_is_a_config_error(edition: dict[str, object], message: str) -> None:
     from digest.config import parse_config
