@@ -163,17 +163,34 @@ def strip_tracking(url: str) -> str:
 _TRAILING = ",;:–—-([{\"'“‘«"
 
 
+# Han (with extension A and compatibility ideographs), hiragana, katakana: scripts written
+# without spaces between words (digest.compose.cjk reads them too)
+UNSPACED_CHARS = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_UNSPACED_CHAR = re.compile(f"[{UNSPACED_CHARS}]")
+# A Chinese or Japanese character says about as much as four letters of English: a teaser
+# of 45 words is about 270 letters, or about 70 such characters.
+_UNSPACED_WEIGHT = 4
+_CLAUSE_ENDS = "。！？；，、"
+
+
 def _cut(text: str, limit: int) -> str:
-    """At most ``limit`` characters, at the last space if there is one in the second half."""
-    head = text[:limit]
-    space = head.rfind(" ")
-    return head[:space] if space > limit // 2 else head
+    """At most ``limit`` letters' worth (an unspaced CJK character counts _UNSPACED_WEIGHT),
+    at the last space or CJK clause end if there is one in the second half."""
+    used = 0
+    for end, ch in enumerate(text):
+        used += _UNSPACED_WEIGHT if _UNSPACED_CHAR.match(ch) else 1
+        if used > limit:
+            head = text[:end]
+            space = max(head.rfind(" "), *(head.rfind(c) + 1 for c in _CLAUSE_ENDS))
+            return head[:space] if space > end // 2 else head
+    return text
 
 
 def make_teaser(html_or_text: str, words: int = 45) -> str:
     """Plain text of at most ``words`` words (and ~8 characters a word), "…" when cut.
 
-    The character limit matters for scripts written without spaces (Chinese, Japanese).
+    The character limit matters for scripts written without spaces (Chinese, Japanese),
+    where a character counts four and the cut falls at the end of a clause.
     """
     text = clean_title(html_or_text)
     if words < 1:
@@ -183,8 +200,7 @@ def make_teaser(html_or_text: str, words: int = 45) -> str:
     if len(tokens) > words:
         cut = " ".join(tokens[:words])
     max_chars = words * 8
-    if len(cut) > max_chars:
-        cut = _cut(cut, max_chars)
+    cut = _cut(cut, max_chars)
     if cut == text:
         return text
-    return cut.rstrip().rstrip(_TRAILING).rstrip(".").rstrip() + "…"
+    return cut.rstrip().rstrip(_TRAILING + "，、；").rstrip(".。").rstrip() + "…"

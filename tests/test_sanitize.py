@@ -177,9 +177,15 @@ def test_make_teaser_separates_blocks_and_drops_scripts() -> None:
 
 def test_make_teaser_caps_text_without_spaces() -> None:
     chinese = "经过两年的建设连接南北两岸的新大桥今天上午正式通车" * 10
-    teaser = make_teaser(chinese, words=10)
-    assert teaser.endswith("…")
-    assert teaser[:-1] == chinese[:80]
+    teaser = make_teaser(chinese, words=10)  # 80 letters' worth: 20 characters
+    assert teaser == chinese[:20] + "…"
+
+
+def test_make_teaser_cuts_chinese_at_the_end_of_a_clause() -> None:
+    sentence = "新大桥今天上午正式通车，市长出席了通车仪式。"  # 22 characters
+    teaser = make_teaser(sentence * 10, words=45)  # 360 letters' worth: 90 characters
+    assert teaser == (sentence * 4)[:-1] + "…"  # 88 characters, at the last "。", which goes
+    assert make_teaser(sentence, words=45) == sentence  # short text stays whole
 
 
 def test_make_teaser_of_zero_words_is_empty() -> None:

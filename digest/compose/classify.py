@@ -16,6 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from digest.compose import gazetteer as gz
+from digest.compose.cjk import has_cjk, place_names
 from digest.compose.places import city_heads, city_index
 from digest.compose.text import fold, url_host, url_path_parts, words
 
@@ -107,6 +108,8 @@ class ExtraPlaces:
 
     lookup: Mapping[str, tuple[str, str, str]]  # lower-cased phrase → (code, kind, written)
     longest: Mapping[str, int]  # first word → most words of a phrase starting with it
+    # names written in Chinese, Japanese or Korean, matched as text (cjk.place_names)
+    cjk: tuple[tuple[str, str], ...] = ()  # (name, code)
 
 
 NO_EXTRA = ExtraPlaces({}, {})
@@ -120,16 +123,19 @@ def name_key(name: str) -> str:
 def extra_places(places: Mapping[str, Sequence[str]], not_places: Sequence[str]) -> ExtraPlaces:
     """``places``: ISO code → names; ``not_places``: names that count for no country."""
     lookup: dict[str, tuple[str, str, str]] = {}
+    unspaced: list[tuple[str, str]] = []
     for code, names in [*((c.upper(), ns) for c, ns in places.items()), ("-", not_places)]:
         for name in names:
             key = name_key(name)
-            if key:
+            if has_cjk(name):
+                unspaced.append((name.strip(), code))
+            elif key:
                 lookup[key] = (code, "configured", name.strip())
     longest: dict[str, int] = {}
     for key in lookup:
         head = key.partition(" ")[0]
         longest[head] = max(longest.get(head, 0), key.count(" ") + 1)
-    return ExtraPlaces(lookup, longest)
+    return ExtraPlaces(lookup, longest, tuple(unspaced))
 
 
 def _case_ok(found: Sequence[str], written: str, field: str) -> bool:
@@ -152,8 +158,13 @@ def find_mentions(
 ) -> list[Mention]:
     """Longest-first matches of the editor's own names (``extra``), of gazetteer phrases in
     ``text``, then of GeoNames cities. ``research``: the story is about research (None:
-    judged from ``text`` alone)."""
-    return mentions_in(words(text), field, start, extra, research)
+    judged from ``text`` alone). Chinese, Japanese and Korean names are found in the text
+    itself (cjk.place_names), after the editor's own."""
+    found = mentions_in(words(text), field, start, extra, research)
+    if has_cjk(text):
+        found += [Mention(f.code, f.text, f.kind, field, start + min(f.offset, 999))
+                  for f in place_names(text, extra.cjk)]
+    return found
 
 
 def mentions_in(

@@ -8,6 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
+from digest.compose.cjk import bigrams, needs_split
 from digest.types import Entry
 
 MAX_TEXT = 1200  # characters of teaser read; a huge teaser says no more about the event
@@ -58,12 +59,16 @@ def normalise(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Words with their case kept ("U.S." becomes "US"; "Russia's" becomes "Russia")."""
+    """Words with their case kept ("U.S." becomes "US"; "Russia's" becomes "Russia");
+    unspaced Chinese and Japanese text in overlapping pairs of characters (cjk.bigrams)."""
     out = []
     for w in _WORD.findall(normalise(text)):
         if w[-2:] in ("'s", "’s"):
             w = w[:-2]
-        out.append(w)
+        if w.isascii() or not needs_split(w):
+            out.append(w)
+        else:
+            out.extend(bigrams(w))
     return out
 
 

@@ -1,0 +1,77 @@
+"""Chinese, Japanese and Korean stories: places named in unspaced text, the same story told
+by two outlets in Chinese, the editor's own names in Chinese."""
+
+from __future__ import annotations
+
+import pytest
+
+from digest.compose.classify import country_regions, extra_places, place
+from digest.compose.text import words
+from tests.test_compose import BBC, DW, NYT, build, entry
+
+REGIONS = country_regions({})
+
+
+def where(title: str, teaser: str = "", **extra: list[str]) -> tuple[str, tuple[str, ...]]:
+    names = extra_places({k: v for k, v in extra.items() if k != "not_places"},
+                         extra.get("not_places", []))
+    placed = place(title, teaser, (), None, REGIONS, home="", extra=names)
+    return placed.region, placed.countries
+
+
+@pytest.mark.parametrize(("title", "region", "country"), [
+    ("伊拉克军队收复提克里特", "Middle East", "IQ"),      # Iraq's army retakes Tikrit
+    ("印度尼西亚发生强烈地震", "Asia", "ID"),             # Indonesia, not India inside it
+    ("欧美国家对俄罗斯实施新制裁", "Europe", "RU"),        # "Western countries" is not the US
+    ("台灣總統大選今日投票", "Asia", "TW"),               # Traditional characters
+    ("ドイツで列車事故、多数けが", "Germany", "DE"),        # Japanese
+    ("북한이 또 미사일을 발사했다", "Asia", "KP"),          # Korean, a particle on the name
+    ("克里姆林宫否认参与袭击", "Europe", "RU"),            # a seat of power
+    ("柏林爆发大规模示威", "Germany", "DE"),               # a city (CLDR's time-zone cities)
+])
+def test_a_place_named_in_unspaced_text_decides_the_region(
+        title: str, region: str, country: str) -> None:
+    got_region, countries = where(title)
+    assert (got_region, countries[:1]) == (region, (country,))
+
+
+def test_the_kicker_and_the_reason_name_the_words_read() -> None:
+    placed = place("伊拉克军队收复提克里特", "", (), None, REGIONS, home="")
+    assert placed.kicker == "Iraq"
+    assert placed.reasons == ("region Middle East: '伊拉克' (title) → IQ",)
+
+
+def test_text_that_names_no_place_stays_in_world() -> None:
+    assert where("研究发现每天喝咖啡有益健康") == ("World", ())
+
+
+def test_the_editor_names_a_place_and_a_word_that_is_no_place_in_chinese() -> None:
+    # "超级马里奥" is Super Mario; 马里 alone is Mali
+    assert where("超级马里奥新作发布")[0] == "Africa"
+    assert where("超级马里奥新作发布", not_places=["马里奥"]) == ("World", ())
+    assert where("徐州暴雨致多人死亡") == ("World", ())
+    assert where("徐州暴雨致多人死亡", CN=["徐州"]) == ("Asia", ("CN",))
+
+
+def test_unspaced_text_is_compared_in_pairs_of_characters() -> None:
+    assert words("德国总理访问G20峰会") == ["德国", "国总", "总理", "理访", "访问", "G20", "峰会"]
+    assert words("Merkel 访华") == ["Merkel", "访华"]
+    assert words("미국의 대통령") == ["미국의", "대통령"]  # Hangul is spaced: words stay whole
+
+
+def test_the_same_story_in_chinese_from_two_outlets_becomes_one_story() -> None:
+    edition = build([
+        entry(DW, "日本福岛核电站再次发生核泄漏",
+              "东京电力公司周一表示，福岛第一核电站发生新的核泄漏。"),
+        entry(BBC, "福岛核电站发生新的核泄漏事故",
+              "日本东京电力公司说，福岛核电站周一出现核泄漏。"),
+        entry(NYT, "德国总理会见法国总统讨论难民问题", "两国领导人在柏林会谈。"),
+        entry(DW, "巴西总统选举进入第二轮", "巴西选民将在两周后再次投票。"),
+        entry(BBC, "印度尼西亚发生强烈地震", "地震造成多栋建筑倒塌。"),
+    ])
+    stories = edition.stories
+    merged = [s for s in stories if s.also]
+    assert len(stories) == 4 and len(merged) == 1
+    assert merged[0].region == "Asia" and merged[0].countries[0] == "JP"
+    assert {merged[0].source, *(a.name for a in merged[0].also)} == {"DW", "BBC"}
+    assert {s.region for s in stories} == {"Asia", "Germany", "Americas"}
