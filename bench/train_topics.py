@@ -5,7 +5,8 @@ Usage: python bench/train_topics.py [--cv] [--write]
            left out of training and predicted; prints rules alone, vector alone and the
            model (vector + rules), overall and per outlet
   --write  trains on every labelled set except the sealed ones (eval_grouping.SEALED) and
-           writes digest/data/topics/model.json, the file digest ships
+           writes digest/data/topics/model.json, the file digest ships: the model, and a
+           second one over the vector alone for text the word rules cannot read
 
 The model is a multinomial logistic regression (L2, standardised features, plain gradient
 descent: deterministic) over digest.compose.topicmodel.features: the entry's sentence vector
@@ -140,7 +141,11 @@ def main(argv: list[str]) -> int:
     if "--cv" in argv:
         cross_validate(items)
     if "--write" in argv:
-        raw = train(np.array([i["x"] for i in items]), np.array([i["y"] for i in items]))
+        x, y = np.array([i["x"] for i in items]), np.array([i["y"] for i in items])
+        raw = train(x, y)
+        # for stories the word rules cannot read (Chinese, Japanese, Korean): the vector alone
+        alone = train(x[:, :vectors.DIM], y)
+        raw["vector_only"] = {k: alone[k] for k in ("mean", "scale", "weights", "bias")}
         raw["trained_on"] = sorted({i["set"] for i in items})
         raw["about"] = (
             f"digest topic model: logistic regression over {vectors.MODEL_NAME} sentence "
@@ -155,6 +160,8 @@ def main(argv: list[str]) -> int:
 
 
 def _rounded(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: _rounded(x) for k, x in v.items()}
     if isinstance(v, float):
         return float(f"{v:.6g}")
     if isinstance(v, list) and v and isinstance(v[0], str):

@@ -35,6 +35,30 @@ def test_a_place_named_in_unspaced_text_decides_the_region(
     assert (got_region, countries[:1]) == (region, (country,))
 
 
+@pytest.mark.parametrize(("title", "region", "countries"), [
+    ("奥朗德赢得法总统选举", "Europe", ("FR",)),            # France's president
+    ("越美举行海上联合演习", "Asia", ("VN", "US")),          # Vietnam and the US (first wins)
+    ("埃以边境发生枪击事件", "Middle East", ("EG", "IL")),   # the Egypt–Israel border
+    ("中美关系面临新考验", "Asia", ("CN", "US")),            # not Central America (中美洲)
+    ("美国太平洋司令部司令抵华访问", "Americas", ("US", "CN")),  # "arrives in China"
+])
+def test_a_country_in_one_character_counts_inside_the_compounds_that_make_it_one(
+        title: str, region: str, countries: tuple[str, ...]) -> None:
+    assert where(title) == (region, countries)
+
+
+@pytest.mark.parametrize("title", [
+    "美丽的风景吸引游客",       # beautiful, not the US
+    "法律规定必须公开",         # law, not France
+    "日前发布的报告",           # lately, not Japan
+    "万象更新迎新春",           # all things (also Vientiane's name)
+    "タイトル戦が始まる",       # a title match: タイ (Thailand) inside a katakana word
+    "수단과 방법을 가리지 않는다",  # "means" in Korean (also Sudan's name)
+])
+def test_words_that_hold_a_country_name_or_short_form_place_nothing(title: str) -> None:
+    assert where(title) == ("World", ())
+
+
 def test_the_kicker_and_the_reason_name_the_words_read() -> None:
     placed = place("伊拉克军队收复提克里特", "", (), None, REGIONS, home="")
     assert placed.kicker == "Iraq"

@@ -106,6 +106,35 @@ def test_only_the_configured_topics_compete() -> None:
     assert edition.stories[0].topic in ("Politics", "Sports")
 
 
+def test_text_the_rules_cannot_read_is_judged_by_the_vector_alone() -> None:
+    model = topicmodel.load()
+    assert model is not None and model.vector_only is not None
+    cases = {  # the word rules read English only: for them, every one of these is "nothing"
+        "足球联赛决赛：主队点球大战获胜夺冠": "Sports",        # a football final
+        "医院急诊等候时间创历史新高，患者抱怨": "Health",       # hospital waiting times
+        "股市大跌，央行宣布降息以稳定市场": "Business",         # shares fall, rates cut
+    }
+    got = topicmodel.predict_many(model, [vector(title) for title in cases],
+                                  [(title, "", (), None) for title in cases], KNOWN_TOPICS)
+    for (title, topic), one in zip(cases.items(), got, strict=True):
+        assert classify_topic(title, "", (), None, KNOWN_TOPICS).topic == "Politics"
+        assert one is not None and one.topic == topic, (title, one)
+        assert one.reasons[0].endswith("; the vector alone (the word rules read English)")
+
+
+def test_a_model_file_without_its_vector_only_part_still_loads(tmp_path: Path) -> None:
+    raw = json.loads(topicmodel.MODEL_FILE.read_text(encoding="utf-8"))
+    del raw["vector_only"]
+    path = tmp_path / "model.json"
+    path.write_text(json.dumps(raw))
+    model = topicmodel.load(path)
+    assert model is not None and model.vector_only is None
+    final = "足球联赛决赛"
+    (got,) = topicmodel.predict_many(model, [vector(final)], [(final, "", (), None)],
+                                     KNOWN_TOPICS)
+    assert got is not None and "vector alone" not in got.reasons[0]
+
+
 def test_a_missing_or_foreign_model_file_means_rules(tmp_path: Path) -> None:
     assert topicmodel.load(tmp_path / "none.json") is None
     broken = tmp_path / "broken.json"

@@ -81,7 +81,7 @@ class Found:
     offset: int  # characters into the text
     text: str
     code: str  # ISO code, "@Region", or "-" (the editor said: no place)
-    kind: str  # one of _KINDS, or "configured" (the editor's)
+    kind: str  # one of _KINDS, "short" (_SHORT) or "configured" (the editor's)
 
 
 def has_cjk(text: str) -> bool:
@@ -109,6 +109,16 @@ def needs_split(token: str) -> bool:
 
 
 _KINDS = ("name", "city", "place", "region", "institution", "person")
+# CLDR names that are more often something else: "中美" is China–US (Traditional Chinese
+# for Central America), "万象" "all things" (Vientiane), Korean 수단 "means" (Sudan), 가자
+# "let's go" (Gaza), 오만 "arrogance" (Oman), 가나 (Ghana, and the alphabet); small towns
+# that name a time zone (Dawson, Nome, Juneau, Chatham …) are transliterations of names too.
+_NOT_NAMES = frozenset({
+    "中美", "万象", "道森", "查坦", "波夕", "诺姆", "諾姆", "朱诺", "朱諾", "鵝灣", "伯斯",
+    "수단", "가자", "오만", "가나", "주노", "도슨", "칸톤", "오랄", "살타", "다윈", "싯카", "몽턴",
+    "채텀",
+})
+_KATAKANA = re.compile("[\u30a0-\u30ff]")
 
 
 @lru_cache(maxsize=1)
@@ -147,35 +157,103 @@ def _cldr_names() -> dict[str, tuple[str, str]]:
     table: dict[str, tuple[str, str]] = {}
     for name, claims in found.items():
         codes = {c for c, _ in claims}
-        if len(codes) == 1:
+        if len(codes) == 1 and name not in _NOT_NAMES:
             table[name] = min(claims, key=lambda ck: _KINDS.index(ck[1]))
     return table
 
 
 def place_names(text: str, extra: Iterable[tuple[str, str]] = ()) -> list[Found]:
     """Country, region and city names in ``text``, longest first at each place, left to
-    right, never overlapping. ``extra``: the editor's own (name, code) pairs with CJK
-    characters, read before CLDR's (code "-": not a place)."""
+    right, never overlapping; where none starts, a country's one-character short form in
+    the compounds that make it one (``_short_forms``). ``extra``: the editor's own (name,
+    code) pairs with CJK characters, read before CLDR's (code "-": not a place)."""
     if not has_cjk(text):
         return []
-    table = _cldr_names()
     own = {name: (code, "configured") for name, code in extra}
-    longest = _longest(tuple(sorted(own)))
     out: list[Found] = []
     i, n = 0, len(text)
     while i < n:
-        hit = None
-        for length in range(min(max(longest.get(text[i], 0), _TABLE_LONGEST().get(text[i], 0)),
-                                n - i), 1, -1):
-            piece = text[i : i + length]
-            hit = own.get(piece) or table.get(piece)
-            if hit:
-                out.append(Found(i, piece, hit[0], hit[1]))
-                i += length
-                break
-        if not hit:
-            i += 1
+        length, hit = _name_at(text, i, own)
+        if hit is not None:
+            out.append(Found(i, text[i : i + length], hit[0], hit[1]))
+            i += length
+            continue
+        found = _short_forms(text, i, own)
+        out += found
+        i = found[-1].offset + 1 if found else i + 1
     return out
+
+
+def _name_at(text: str, i: int, own: Mapping[str, tuple[str, str]]
+             ) -> tuple[int, tuple[str, str] | None]:
+    """The longest name starting at ``i``: (its length, (code, kind)), or (0, None)."""
+    table = _cldr_names()
+    most = max(_longest(tuple(sorted(own))).get(text[i], 0), _TABLE_LONGEST().get(text[i], 0))
+    for length in range(min(most, len(text) - i), 1, -1):
+        hit = own.get(text[i : i + length]) or table.get(text[i : i + length])
+        if hit and not _inside_katakana_word(text, i, i + length):
+            return length, hit
+    return 0, None
+
+
+def _inside_katakana_word(text: str, start: int, end: int) -> bool:
+    """A katakana name inside a longer katakana word (タイ in タイトル, マリ in マリオ)."""
+    return bool(_KATAKANA.match(text[start]) and (
+        (start > 0 and _KATAKANA.match(text[start - 1]))
+        or (end < len(text) and _KATAKANA.match(text[end]))))
+
+
+# Chinese news writes a country in one character inside set compounds: "法总统" (France's
+# president), "中美关系" (China–US relations), "埃以边境" (the Egypt–Israel border), "访华"
+# (to visit China). Read only there, and only where no full name starts.
+_SHORT = {
+    "中": "CN", "华": "CN", "美": "US", "英": "GB", "法": "FR", "德": "DE", "俄": "RU",
+    "日": "JP", "韩": "KR", "朝": "KP", "印": "IN", "越": "VN", "菲": "PH", "泰": "TH",
+    "澳": "AU", "以": "IL", "埃": "EG", "土": "TR", "意": "IT", "加": "CA", "乌": "UA",
+    "台": "TW", "港": "HK", "欧": "EU",
+}
+# after a country's short form: an office or body of that country
+_OFFICES = frozenset({"总统", "总理", "首相", "外长", "防长", "国防", "外交", "政府", "大使",
+                      "军方", "议会", "当局", "央行", "国王", "女王", "王室", "总督"})
+_NO_OFFICE = frozenset("中华以加欧")  # "以政府" is "by the government", "中方" a side
+# after two short forms: what two countries share
+_BETWEEN = frozenset({"关系", "两国", "双方", "会谈", "峰会", "边境", "合作", "贸易", "联合",
+                      "举行", "对话", "冲突", "谈判", "外长", "领导", "军事", "首脑", "争端",
+                      "同盟", "协议", "友好", "联手"})
+# before a short form: going to, being in, acting towards the country ("访华", "在美", "对日")
+_TOWARDS = frozenset("访赴驻对来抵在离返援涉反亲侵旅留")
+_TOWARDS_SHORT = frozenset("华美日英德法俄韩朝澳台港印越菲泰")
+# a short form followed by these is another word ("美丽" beautiful, "法律" law, "日前" lately)
+_NOT_BEFORE = {
+    "美": "丽好术食女容德妙味景满感誉化观", "日": "子期常前后益夜内记报程方",
+    "英": "语文雄俊才勇明",
+    "法": "律规院庭治官案令制", "德": "行育", "华": "丽语文", "台": "风阶上下词", "港": "口",
+    "印": "象刷章记", "越": "来过野发狱", "朝": "向代着野廷阳气", "泰": "山斗",
+}
+
+
+def _short_ok(text: str, k: int, own: Mapping[str, tuple[str, str]]) -> bool:
+    """The character at ``k`` can be a short form: no full name starts there and the next
+    character does not make it another word."""
+    return (text[k] in _SHORT and _name_at(text, k, own)[1] is None
+            and text[k + 1 : k + 2] not in ("", *_NOT_BEFORE.get(text[k], "")))
+
+
+def _short_forms(text: str, i: int, own: Mapping[str, tuple[str, str]]) -> list[Found]:
+    def found(k: int) -> Found:
+        return Found(k, text[k], _SHORT[text[k]], "short")
+
+    if text[i] in _TOWARDS and i + 1 < len(text) and text[i + 1] in _TOWARDS_SHORT \
+            and _short_ok(text, i + 1, own):
+        return [found(i + 1)]
+    if not _short_ok(text, i, own):
+        return []
+    if text[i + 1 : i + 3] in _OFFICES and text[i] not in _NO_OFFICE:
+        return [found(i)]
+    if text[i + 1 : i + 2] in _SHORT and text[i + 1] != text[i] \
+            and text[i + 2 : i + 4] in _BETWEEN and _name_at(text, i + 1, own)[1] is None:
+        return [found(i), found(i + 1)]
+    return []
 
 
 @lru_cache(maxsize=1)

@@ -27,7 +27,7 @@ KNOWN_TOPICS: tuple[str, ...] = (
 # kind → how much one mention counts
 _KIND_WEIGHT = {
     "region": 0.8, "name": 1.0, "place": 1.0, "demonym": 0.7, "institution": 0.8, "person": 0.6,
-    "city": 1.0, "configured": 1.0, "nationality": 0.3,
+    "city": 1.0, "configured": 1.0, "nationality": 0.3, "short": 0.7,
 }
 # less evidence than this (a little more than one place named once in the teaser) leaves a
 # story in World

@@ -8,10 +8,15 @@ nothing matched). The rules know what an outlet's sections mean; the vector know
 story is about when no listed word says it ("Mum reveals how she turned her shed into a
 reading nook" is Culture, not Politics). Measured on outlets left out of training, the two
 together were right more often than either alone (docs/grouping.md).
+
+The rules read English words only. For a story they cannot read (Chinese, Japanese or
+Korean text) their silence is no evidence, so the vector alone decides there, through a
+second regression trained on the vectors alone (``vector_only`` in the same file).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import json
 import math
@@ -22,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from digest.compose.cjk import has_cjk
 from digest.compose.classify import KNOWN_TOPICS, rule_scores
 from digest.compose.vectors import DIM
 
@@ -36,6 +42,8 @@ class TopicModel:
     scale: np.ndarray[Any, np.dtype[np.float64]]
     weights: np.ndarray[Any, np.dtype[np.float64]]  # features × classes
     bias: np.ndarray[Any, np.dtype[np.float64]]
+    # the same classes from the vector alone, for stories the word rules cannot read
+    vector_only: TopicModel | None = None
 
     def probabilities(
         self, x: np.ndarray[Any, np.dtype[np.float64]]
@@ -63,21 +71,38 @@ def features(
     return np.concatenate([vector.astype(np.float64), rules]), why
 
 
+def rules_cannot_read(title: str, teaser: str) -> bool:
+    """Text in a script the word rules know no words of (Chinese, Japanese, Korean)."""
+    return has_cjk(title) or (not title.strip() and has_cjk(teaser))
+
+
 @functools.cache
 def load(path: Path = MODEL_FILE) -> TopicModel | None:
-    """The packaged model, or None when the file is missing or not for these features."""
+    """The packaged model, or None when the file is missing or not for these features
+    (its ``vector_only`` part is left out when it is missing or not for these vectors)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        model = TopicModel(
-            classes=tuple(raw["classes"]),
-            mean=np.asarray(raw["mean"], dtype=np.float64),
-            scale=np.asarray(raw["scale"], dtype=np.float64),
-            weights=np.asarray(raw["weights"], dtype=np.float64),
-            bias=np.asarray(raw["bias"], dtype=np.float64),
-        )
+        model = _model(raw, FEATURES)
+        alone = raw.get("vector_only")
+        if model is not None and isinstance(alone, dict):
+            alone = _model({**alone, "classes": raw["classes"]}, DIM)
+            if alone is not None:
+                model = dataclasses.replace(model, vector_only=alone)
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    if model.weights.shape != (FEATURES, len(model.classes)) or model.mean.shape != (FEATURES,):
+    return model
+
+
+def _model(raw: dict[str, Any], n_features: int) -> TopicModel | None:
+    model = TopicModel(
+        classes=tuple(raw["classes"]),
+        mean=np.asarray(raw["mean"], dtype=np.float64),
+        scale=np.asarray(raw["scale"], dtype=np.float64),
+        weights=np.asarray(raw["weights"], dtype=np.float64),
+        bias=np.asarray(raw["bias"], dtype=np.float64),
+    )
+    if model.weights.shape != (n_features, len(model.classes)) or \
+            model.mean.shape != (n_features,):
         return None
     return model
 
@@ -101,17 +126,23 @@ def predict_many(
         return []
     rows = [features(v, *text) for v, text in zip(vecs, texts, strict=True)]
     p = model.probabilities(np.stack([x for x, _ in rows]))
+    alone = model.vector_only
+    unread = [k for k, text in enumerate(texts) if rules_cannot_read(text[0], text[1])]
+    if alone is not None and unread:
+        p[unread] = alone.probabilities(np.stack([rows[k][0][:DIM] for k in unread]))
     known = [t for t in allowed if t in model.classes]
     if not known:
         return [None] * len(vecs)
     cols = [model.classes.index(t) for t in known]
     out: list[ModelTopic | None] = []
-    for probs, (_, why) in zip(p[:, cols], rows, strict=True):
+    for k, (probs, (_, why)) in enumerate(zip(p[:, cols], rows, strict=True)):
         i = int(np.argmax(probs))  # the first of equals: the earlier configured topic
         best = known[i]
         words = ", ".join(dict.fromkeys(why.get(best, [])))
         reason = f"topic {best}: text model {probs[i]:.2f}" + (
-            f"; words: {words}" if words else "; no topic words"
+            "; the vector alone (the word rules read English)"
+            if alone is not None and k in unread
+            else f"; words: {words}" if words else "; no topic words"
         )
         out.append(ModelTopic(best, float(probs[i]), (reason,)))
     return out
