@@ -223,6 +223,26 @@ def test_two_outlets_telling_one_study_in_other_words_become_one_story() -> None
     assert len([s for s in apart.stories if "teroids" in s.title]) == 2
 
 
+PALME = (("Olof Palme murder: Sweden names the man who killed the prime minister",
+          "Prosecutors closed the 34-year investigation."),
+         ("Swedish police say they have solved the 1986 killing of Palme",
+          "The suspect died in 2000."))
+
+
+def test_tellings_alike_in_meaning_that_share_a_rare_name_become_one_story() -> None:
+    other = [told(WIRE, t, s, 4) for t, s in OTHER_NEWS]
+    a, b = told(OUTLET_A, *PALME[0], 3), told(OUTLET_B, *PALME[1], 2)
+    va, vb = vectors.decode(a.vector), vectors.decode(b.vector)
+    assert va is not None and vb is not None and 0.90 <= float(va @ vb) < 0.92
+    merged = edition_of([a, b, *other])
+    (palme,) = [s for s in merged.stories if "Palme" in s.title]
+    assert "same story: 2 items from 2 outlet(s), joined by alike meaning" in palme.reasons
+    # the same meaning without the shared name ("Palme") is not enough at these words
+    nameless = told(OUTLET_B, PALME[1][0].replace("of Palme", "of a premier"), PALME[1][1], 2)
+    stories = edition_of([a, nameless, *other]).stories
+    assert len(stories) == len(OTHER_NEWS) + 2
+
+
 def test_one_outlets_own_pieces_are_never_joined_by_their_vectors() -> None:
     other = [told(WIRE, t, s, 4) for t, s in OTHER_NEWS]
     a, b = told(OUTLET_A, *STUDY[0], 3), told(OUTLET_A, *STUDY[1], 2)
