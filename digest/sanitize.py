@@ -171,6 +171,8 @@ _UNSPACED_CHAR = re.compile(f"[{UNSPACED_CHARS}]")
 # of 45 words is about 270 letters, or about 70 such characters.
 _UNSPACED_WEIGHT = 4
 _CLAUSE_ENDS = "。！？；，、"
+# what a cut CJK teaser does not end on: open brackets and quotes, a colon, clause marks
+_CJK_TRAILING = "《〈「『（【〔“‘：；，、！？"
 
 
 def _cut(text: str, limit: int) -> str:
@@ -203,4 +205,4 @@ def make_teaser(html_or_text: str, words: int = 45) -> str:
     cut = _cut(cut, max_chars)
     if cut == text:
         return text
-    return cut.rstrip().rstrip(_TRAILING + "，、；").rstrip(".。").rstrip() + "…"
+    return cut.rstrip().rstrip(_TRAILING + _CJK_TRAILING).rstrip(".。").rstrip() + "…"

@@ -41,6 +41,12 @@ def test_a_place_named_in_unspaced_text_decides_the_region(
     ("埃以边境发生枪击事件", "Middle East", ("EG", "IL")),   # the Egypt–Israel border
     ("中美关系面临新考验", "Asia", ("CN", "US")),            # not Central America (中美洲)
     ("美国太平洋司令部司令抵华访问", "Americas", ("US", "CN")),  # "arrives in China"
+    ("总理下月访华", "Asia", ("CN",)),                        # "to visit China", at the end
+    ("在华外企面临新规", "Asia", ("CN",)),                     # "in China"
+    ("奧朗德贏得法總統選舉", "Europe", ("FR",)),              # Traditional characters
+    ("中美關係面臨新考驗", "Asia", ("CN", "US")),
+    ("日米関係の強化で合意", "Asia", ("JP", "US")),           # Japanese: Japan–US relations
+    ("米大統領が声明", "Americas", ("US",)),                   # Japanese: the US president
 ])
 def test_a_country_in_one_character_counts_inside_the_compounds_that_make_it_one(
         title: str, region: str, countries: tuple[str, ...]) -> None:
@@ -54,9 +60,34 @@ def test_a_country_in_one_character_counts_inside_the_compounds_that_make_it_one
     "万象更新迎新春",           # all things (also Vientiane's name)
     "タイトル戦が始まる",       # a title match: タイ (Thailand) inside a katakana word
     "수단과 방법을 가리지 않는다",  # "means" in Korean (also Sudan's name)
+    "房价越来越高",             # "more and more" (越 is Vietnam after 来 "to come")
+    "15日外交部发言人表示",     # a date, then the foreign ministry (日 is Japan)
+    "执法当局展开调查",         # law enforcement, not France's authorities
+    "意外交通事故致三人死亡",   # an accident (意 is Italy, 外交 diplomacy)
+    "航班离港时间推迟",         # leaving the port (港 is Hong Kong)
+    "居民在日出前撤离",         # before sunrise (在日 "in Japan")
+    "当事人赴法院出庭",         # to the court (赴法 "to France")
+    "以政府名义发放补贴",       # in the government's name (以 is Israel)
+    "城里加强巡逻",             # 里加 is Riga in CLDR's Chinese
+    "达尔文进化论",             # Darwin the man, not the city
+    "우리가 이겼다",            # "we": 리가 (Riga) inside a word
+    "행복이란 무엇인가",        # a grammatical ending, not Iran (이란)
+    "정부, 인도적 지원 확대",   # "humanitarian": 인도 (India) followed by no particle
 ])
 def test_words_that_hold_a_country_name_or_short_form_place_nothing(title: str) -> None:
     assert where(title) == ("World", ())
+
+
+@pytest.mark.parametrize(("title", "region", "country"), [
+    ("北爱尔兰议会选举", "Europe", "GB"),        # not Ireland inside it
+    ("ロシア・モスクワで爆発", "Europe", "RU"),   # names joined by "・"
+    ("アメリカで銃乱射事件", "Americas", "US"),   # the short name CLDR lacks
+    ("ミャンマーでクーデター", "Asia", "MM"),
+    ("미국의 대통령이 발표했다", "Americas", "US"),  # a Korean name with its particle
+])
+def test_names_beside_punctuation_particles_and_longer_names(
+        title: str, region: str, country: str) -> None:
+    assert where(title)[:1] == (region,) and where(title)[1][:1] == (country,)
 
 
 def test_the_kicker_and_the_reason_name_the_words_read() -> None:
@@ -75,6 +106,14 @@ def test_the_editor_names_a_place_and_a_word_that_is_no_place_in_chinese() -> No
     assert where("超级马里奥新作发布", not_places=["马里奥"]) == ("World", ())
     assert where("徐州暴雨致多人死亡") == ("World", ())
     assert where("徐州暴雨致多人死亡", CN=["徐州"]) == ("Asia", ("CN",))
+    # one character is enough for the editor; the Latin part of a name matches in any case
+    assert where("京沪高铁开通", CN=["京"]) == ("Asia", ("CN",))
+    assert where("g20杭州峰会开幕", CN=["G20杭州峰会"]) == ("Asia", ("CN",))
+
+
+def test_kana_keep_their_voicing_marks_when_names_are_compared() -> None:
+    from digest.compose.classify import name_key
+    assert name_key("バス") != name_key("パス")  # bus and pass: no clash for the editor
 
 
 def test_unspaced_text_is_compared_in_pairs_of_characters() -> None:

@@ -186,6 +186,9 @@ def test_make_teaser_cuts_chinese_at_the_end_of_a_clause() -> None:
     teaser = make_teaser(sentence * 10, words=45)  # 360 letters' worth: 90 characters
     assert teaser == (sentence * 4)[:-1] + "…"  # 88 characters, at the last "。", which goes
     assert make_teaser(sentence, words=45) == sentence  # short text stays whole
+    # a cut never ends on an opening bracket or quote
+    report = "总理今天在人民大会堂宣读了《政府工作报告》并回答记者提问"
+    assert make_teaser(report, words=7) == "总理今天在人民大会堂宣读了…"  # 14th: 《
 
 
 def test_make_teaser_of_zero_words_is_empty() -> None:

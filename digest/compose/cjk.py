@@ -41,8 +41,11 @@ _OWN_NAMES: dict[str, dict[str, tuple[str, ...]]] = {
     "place": {
         "CN": ("北京", "广州", "廣州", "深圳", "天津", "重庆", "重慶", "武汉", "武漢", "南京",
                "成都", "杭州", "西藏", "新疆", "内蒙古", "內蒙古"),
-        "US": ("华盛顿", "華盛頓", "硅谷", "矽谷", "加州", "ワシントン", "워싱턴"),
-        "GB": ("英格兰", "英格蘭", "苏格兰", "蘇格蘭", "威尔士", "威爾斯"),
+        "US": ("华盛顿", "華盛頓", "硅谷", "矽谷", "加州", "ワシントン", "워싱턴", "アメリカ",
+               "米国"),
+        "GB": ("英格兰", "英格蘭", "苏格兰", "蘇格蘭", "威尔士", "威爾斯", "北爱尔兰",
+               "北愛爾蘭", "北アイルランド", "북아일랜드"),
+        "MM": ("ミャンマー",), "PS": ("巴勒斯坦", "パレスチナ", "팔레스타인"),
         "IN": ("新德里",), "CA": ("渥太华", "渥太華"), "AU": ("堪培拉",),
         "BR": ("巴西利亚", "巴西利亞"), "TR": ("安卡拉",), "PK": ("伊斯兰堡", "伊斯蘭堡"),
         "ZA": ("比勒陀利亚", "比勒陀利亞"), "NG": ("阿布贾", "阿布賈"),
@@ -88,6 +91,16 @@ def has_cjk(text: str) -> bool:
     return _CJK.search(text) is not None
 
 
+_LETTER = re.compile(r"[^\W\d_]")
+
+
+def mostly_cjk(text: str) -> bool:
+    """At least as much of ``text`` is CJK as anything else, a CJK character counting four
+    letters ("Storm Ciara batters UK (路透)" is English; "BBC调查：我爸花500块" is not)."""
+    cjk = len(_CJK.findall(text))
+    return cjk > 0 and 4 * cjk >= len(_LETTER.findall(text)) - cjk
+
+
 def bigrams(token: str) -> list[str]:
     """``token`` with its Han/kana runs cut into overlapping pairs of characters (a run of
     one character stays one); other parts ("G20", Latin letters) stay whole."""
@@ -116,9 +129,18 @@ _KINDS = ("name", "city", "place", "region", "institution", "person")
 _NOT_NAMES = frozenset({
     "中美", "万象", "道森", "查坦", "波夕", "诺姆", "諾姆", "朱诺", "朱諾", "鵝灣", "伯斯",
     "수단", "가자", "오만", "가나", "주노", "도슨", "칸톤", "오랄", "살타", "다윈", "싯카", "몽턴",
-    "채텀",
+    "채텀", "말리", "치타", "里加", "达尔文", "達爾文",
 })
-_KATAKANA = re.compile("[\u30a0-\u30ff]")
+_KATAKANA = re.compile("[\u30a0-\u30fa\u30fc-\u30ff]")  # not the "・" between names
+_HANGUL_CHAR = re.compile(f"[{_HANGUL}]")
+_HANGUL_WORD = re.compile(f"[{_HANGUL}]+")
+# what may follow a Korean country or city name in the same word: particles, and the
+# words news writes onto names (정부 government, 측 side, 산 made in, 인 a person of …)
+_KOREAN_AFTER = frozenset({
+    "의", "은", "는", "이", "가", "을", "를", "에", "에서", "에서는", "와", "과", "도", "로",
+    "으로", "서", "까지", "부터", "만", "측", "산", "인", "정부", "군", "대통령", "총리",
+    "외교부", "당국", "에게", "과의", "와의", "에서의", "으로의", "로의",
+})
 
 
 @lru_cache(maxsize=1)
@@ -162,96 +184,144 @@ def _cldr_names() -> dict[str, tuple[str, str]]:
     return table
 
 
-def place_names(text: str, extra: Iterable[tuple[str, str]] = ()) -> list[Found]:
+def place_names(text: str, own: OwnNames | None = None) -> list[Found]:
     """Country, region and city names in ``text``, longest first at each place, left to
     right, never overlapping; where none starts, a country's one-character short form in
     the compounds that make it one (``_short_forms``). ``extra``: the editor's own (name,
-    code) pairs with CJK characters, read before CLDR's (code "-": not a place)."""
+    code) pairs with CJK characters (``OwnNames``), read before CLDR's, in any case, one
+    character long or more (code "-": not a place)."""
     if not has_cjk(text):
         return []
-    own = {name: (code, "configured") for name, code in extra}
+    own = own or OwnNames()
+    lower = text.lower() if own.names else text
     out: list[Found] = []
     i, n = 0, len(text)
     while i < n:
-        length, hit = _name_at(text, i, own)
+        length, hit = _name_at(text, lower, i, own)
         if hit is not None:
             out.append(Found(i, text[i : i + length], hit[0], hit[1]))
             i += length
             continue
-        found = _short_forms(text, i, own)
+        found = _short_forms(text, lower, i, own)
         out += found
         i = found[-1].offset + 1 if found else i + 1
     return out
 
 
-def _name_at(text: str, i: int, own: Mapping[str, tuple[str, str]]
-             ) -> tuple[int, tuple[str, str] | None]:
+class OwnNames:
+    """The editor's (name, code) pairs, ready for ``place_names``."""
+
+    def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
+        self.names = {name.lower(): (code, "configured") for name, code in pairs}
+        self.longest = _longest(tuple(sorted(self.names)))
+
+    def __bool__(self) -> bool:
+        return bool(self.names)
+
+
+
+
+def _name_at(text: str, lower: str, i: int, own: OwnNames) -> tuple[int, tuple[str, str] | None]:
     """The longest name starting at ``i``: (its length, (code, kind)), or (0, None)."""
     table = _cldr_names()
-    most = max(_longest(tuple(sorted(own))).get(text[i], 0), _TABLE_LONGEST().get(text[i], 0))
-    for length in range(min(most, len(text) - i), 1, -1):
-        hit = own.get(text[i : i + length]) or table.get(text[i : i + length])
-        if hit and not _inside_katakana_word(text, i, i + length):
+    most = max(own.longest.get(lower[i], 0), _TABLE_LONGEST().get(text[i], 0))
+    for length in range(min(most, len(text) - i), 0, -1):
+        hit = own.names.get(lower[i : i + length])
+        if hit is None and length > 1:
+            hit = table.get(text[i : i + length])
+            if hit is not None and not _stands_alone(text, i, i + length):
+                hit = None
+        if hit:
             return length, hit
     return 0, None
 
 
-def _inside_katakana_word(text: str, start: int, end: int) -> bool:
-    """A katakana name inside a longer katakana word (タイ in タイトル, マリ in マリオ)."""
-    return bool(_KATAKANA.match(text[start]) and (
-        (start > 0 and _KATAKANA.match(text[start - 1]))
-        or (end < len(text) and _KATAKANA.match(text[end]))))
+def _stands_alone(text: str, start: int, end: int) -> bool:
+    """A name is not part of a longer word: a katakana name not inside a katakana word
+    (タイ in タイトル), a Korean name at a word's start and followed by a particle or
+    nothing (미국의, not 리가 in 우리가 or 인도 in 인도적)."""
+    first, last = text[start], text[end - 1]
+    before = text[start - 1] if start > 0 else ""
+    after = text[end] if end < len(text) else ""
+    if _KATAKANA.match(first) and before and _KATAKANA.match(before):
+        return False
+    if _KATAKANA.match(last) and after and _KATAKANA.match(after):
+        return False
+    if _HANGUL_CHAR.match(first):
+        if before and _HANGUL_CHAR.match(before):
+            return False
+        rest = _HANGUL_WORD.match(text, end)
+        return rest is None or rest.group() in _KOREAN_AFTER
+    return True
 
 
 # Chinese news writes a country in one character inside set compounds: "法总统" (France's
 # president), "中美关系" (China–US relations), "埃以边境" (the Egypt–Israel border), "访华"
-# (to visit China). Read only there, and only where no full name starts.
+# (to visit China); Japanese "日米関係", "米大統領". Read only there, and only where no full
+# name starts. Simplified and Traditional forms.
 _SHORT = {
-    "中": "CN", "华": "CN", "美": "US", "英": "GB", "法": "FR", "德": "DE", "俄": "RU",
-    "日": "JP", "韩": "KR", "朝": "KP", "印": "IN", "越": "VN", "菲": "PH", "泰": "TH",
-    "澳": "AU", "以": "IL", "埃": "EG", "土": "TR", "意": "IT", "加": "CA", "乌": "UA",
-    "台": "TW", "港": "HK", "欧": "EU",
+    "中": "CN", "华": "CN", "華": "CN", "美": "US", "米": "US", "英": "GB", "法": "FR",
+    "德": "DE", "独": "DE", "俄": "RU", "露": "RU", "日": "JP", "韩": "KR", "韓": "KR",
+    "朝": "KP", "印": "IN", "越": "VN", "菲": "PH", "泰": "TH", "澳": "AU", "以": "IL",
+    "埃": "EG", "土": "TR", "意": "IT", "加": "CA", "乌": "UA", "烏": "UA", "台": "TW",
+    "港": "HK", "欧": "EU", "歐": "EU",
 }
 # after a country's short form: an office or body of that country
-_OFFICES = frozenset({"总统", "总理", "首相", "外长", "防长", "国防", "外交", "政府", "大使",
-                      "军方", "议会", "当局", "央行", "国王", "女王", "王室", "总督"})
-_NO_OFFICE = frozenset("中华以加欧")  # "以政府" is "by the government", "中方" a side
+_OFFICES = frozenset({
+    "总统", "總統", "总理", "總理", "首相", "外长", "外長", "防长", "防長", "国防", "國防",
+    "外交", "政府", "大使", "军方", "軍方", "议会", "議會", "当局", "當局", "央行", "国王",
+    "國王", "女王", "王室", "总督", "總督", "大統領", "外相", "首脳",
+})
+# short forms that are too often something else before an office ("以政府名义": in the
+# government's name; "15日外交部": a date; "意外交通": an accident; "中方政府": a side)
+_NO_OFFICE = frozenset("中华華以加欧歐日意独露")
+# the characters before 法 that make it law, not France ("执法当局", "司法当局", "立法议会")
+_LAW = frozenset("执執司立非合违違宪憲军軍刑民税稅护護守变變无無依国國")
 # after two short forms: what two countries share
-_BETWEEN = frozenset({"关系", "两国", "双方", "会谈", "峰会", "边境", "合作", "贸易", "联合",
-                      "举行", "对话", "冲突", "谈判", "外长", "领导", "军事", "首脑", "争端",
-                      "同盟", "协议", "友好", "联手"})
-# before a short form: going to, being in, acting towards the country ("访华", "在美", "对日")
-_TOWARDS = frozenset("访赴驻对来抵在离返援涉反亲侵旅留")
-_TOWARDS_SHORT = frozenset("华美日英德法俄韩朝澳台港印越菲泰")
-# a short form followed by these is another word ("美丽" beautiful, "法律" law, "日前" lately)
+_BETWEEN = frozenset({
+    "关系", "關係", "関係", "两国", "兩國", "双方", "雙方", "会谈", "會談", "会談", "峰会",
+    "峰會", "边境", "邊境", "合作", "贸易", "貿易", "联合", "聯合", "举行", "舉行", "对话",
+    "對話", "冲突", "衝突", "谈判", "談判", "外长", "外長", "领导", "領導", "军事", "軍事",
+    "首脑", "首腦", "首脳", "争端", "爭端", "同盟", "协议", "協議", "友好", "联手", "聯手",
+})
+# going to, stationed in, arriving in a country ("访美", "驻日", "抵台")
+_TOWARDS = frozenset("访訪赴驻駐抵")
+_TOWARDS_SHORT = frozenset("华華美日英德法俄韩韓朝澳台港印越菲泰")
+# being in, coming to, acting towards China: only with 华 ("在华", "来华", "对华"), as
+# these verbs before other characters make other words ("越来越", "在日光下", "对美的")
+_CHINA_TOWARDS = frozenset("对對来來在离離返援涉反亲親侵旅留")
+# a short form followed by these is another word ("法院" a court, "台风" a typhoon)
 _NOT_BEFORE = {
-    "美": "丽好术食女容德妙味景满感誉化观", "日": "子期常前后益夜内记报程方",
-    "英": "语文雄俊才勇明",
-    "法": "律规院庭治官案令制", "德": "行育", "华": "丽语文", "台": "风阶上下词", "港": "口",
-    "印": "象刷章记", "越": "来过野发狱", "朝": "向代着野廷阳气", "泰": "山斗",
+    "美": "丽麗好术術食女容德妙味景满滿感誉譽化观觀元", "日": "子期常前后後益夜内記记报報程方",
+    "英": "语語文雄俊才勇明", "法": "律规規院庭治官案令制", "德": "行育", "华": "丽语文",
+    "華": "麗語文", "台": "风風阶階上下词詞", "港": "口", "印": "象刷章记記",
+    "越": "来來过過野发發狱獄", "朝": "向代着野廷阳陽气氣", "泰": "山斗",
 }
 
 
-def _short_ok(text: str, k: int, own: Mapping[str, tuple[str, str]]) -> bool:
+def _short_ok(text: str, lower: str, k: int, own: OwnNames) -> bool:
     """The character at ``k`` can be a short form: no full name starts there and the next
     character does not make it another word."""
-    return (text[k] in _SHORT and _name_at(text, k, own)[1] is None
-            and text[k + 1 : k + 2] not in ("", *_NOT_BEFORE.get(text[k], "")))
+    return (text[k] in _SHORT and _name_at(text, lower, k, own)[1] is None
+            and (k + 1 == len(text) or text[k + 1] not in _NOT_BEFORE.get(text[k], "")))
 
 
-def _short_forms(text: str, i: int, own: Mapping[str, tuple[str, str]]) -> list[Found]:
+def _short_forms(text: str, lower: str, i: int, own: OwnNames) -> list[Found]:
     def found(k: int) -> Found:
         return Found(k, text[k], _SHORT[text[k]], "short")
 
-    if text[i] in _TOWARDS and i + 1 < len(text) and text[i + 1] in _TOWARDS_SHORT \
-            and _short_ok(text, i + 1, own):
+    nxt = text[i + 1 : i + 2]
+    if nxt and ((text[i] in _TOWARDS and nxt in _TOWARDS_SHORT)
+                or (text[i] in _CHINA_TOWARDS and nxt in "华華")) \
+            and _short_ok(text, lower, i + 1, own):
         return [found(i + 1)]
-    if not _short_ok(text, i, own):
+    if not _short_ok(text, lower, i, own):
         return []
-    if text[i + 1 : i + 3] in _OFFICES and text[i] not in _NO_OFFICE:
+    if text[i] not in _NO_OFFICE and not (text[i] == "法" and text[i - 1 : i] in _LAW) \
+            and (text[i + 1 : i + 3] in _OFFICES or text[i + 1 : i + 4] in _OFFICES):
         return [found(i)]
-    if text[i + 1 : i + 2] in _SHORT and text[i + 1] != text[i] \
-            and text[i + 2 : i + 4] in _BETWEEN and _name_at(text, i + 1, own)[1] is None:
+    if nxt in _SHORT and nxt != text[i] and text[i + 2 : i + 4] in _BETWEEN \
+            and _name_at(text, lower, i + 1, own)[1] is None:
         return [found(i), found(i + 1)]
     return []
 

@@ -16,7 +16,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from digest.compose import gazetteer as gz
-from digest.compose.cjk import has_cjk, place_names
+from digest.compose.cjk import OwnNames, has_cjk, place_names
 from digest.compose.places import city_heads, city_index
 from digest.compose.text import fold, url_host, url_path_parts, words
 
@@ -109,7 +109,7 @@ class ExtraPlaces:
     lookup: Mapping[str, tuple[str, str, str]]  # lower-cased phrase → (code, kind, written)
     longest: Mapping[str, int]  # first word → most words of a phrase starting with it
     # names written in Chinese, Japanese or Korean, matched as text (cjk.place_names)
-    cjk: tuple[tuple[str, str], ...] = ()  # (name, code)
+    cjk: OwnNames | None = None
 
 
 NO_EXTRA = ExtraPlaces({}, {})
@@ -135,7 +135,7 @@ def extra_places(places: Mapping[str, Sequence[str]], not_places: Sequence[str])
     for key in lookup:
         head = key.partition(" ")[0]
         longest[head] = max(longest.get(head, 0), key.count(" ") + 1)
-    return ExtraPlaces(lookup, longest, tuple(unspaced))
+    return ExtraPlaces(lookup, longest, OwnNames(unspaced) if unspaced else None)
 
 
 def _case_ok(found: Sequence[str], written: str, field: str) -> bool:

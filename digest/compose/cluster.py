@@ -55,10 +55,11 @@ ENTITY_FACTOR = 0.5
 # for Covid-19 Patients" tell one study in other words. Measured in docs/grouping.md.
 VECTOR_MIN = 0.92
 VECTOR_FACTOR = 0.75
-# ... and from NAMED_FACTOR x threshold on when their vectors reach NAMED_VECTOR_MIN and they
-# share a rare name: "Federer to miss rest of season after knee operation" and "Fans left
-# 'devastated' by Federer announcement". On the tuning days this found 5 more right pairs
-# and no wrong one (docs/grouping.md).
+# ... and from NAMED_FACTOR x threshold on when their vectors reach NAMED_VECTOR_MIN and a
+# rare name of one headline is in the other telling (a name both teasers happen to share,
+# "Doctors said …" at a sentence's start, is not enough): "Federer to miss rest of season
+# after knee operation" and "Fans left 'devastated' by Federer announcement". On the
+# tuning days this found 5 more right pairs and no wrong one (docs/grouping.md).
 NAMED_VECTOR_MIN = 0.90
 NAMED_FACTOR = 0.5
 
@@ -167,9 +168,11 @@ def similar_pairs(
     titles: Sequence[Vector] | None = None,
     ents: Sequence[frozenset[str]] | None = None,
     sem: Sequence[Vec | None] | None = None,
+    headline: Sequence[frozenset[str]] | None = None,
 ) -> list[Pair]:
     """Pairs with cosine ≥ threshold and at most ``WINDOW`` apart, strongest first
-    (``ents``: rare names, ``sem``: sentence vectors, for the looser cross-outlet rules)."""
+    (``ents``: rare names, ``sem``: sentence vectors, ``headline``: the rare names of
+    each headline, for the looser cross-outlet rules)."""
     n = len(entries)
     cap = max(MIN_DF_CAP, int(MAX_DF_SHARE * n))
     postings: dict[str, list[tuple[int, float]]] = {}
@@ -207,8 +210,9 @@ def similar_pairs(
             if sim < need and sem is not None and not same_feed \
                     and sim >= threshold * VECTOR_FACTOR and _alike(sem[i], sem[j]):
                 sim, by_vector = need, True
-            if sim < need and sem is not None and ents is not None and not same_feed \
-                    and sim >= threshold * NAMED_FACTOR and not ents[i].isdisjoint(ents[j]) \
+            if sim < need and sem is not None and headline is not None and ents is not None \
+                    and not same_feed and sim >= threshold * NAMED_FACTOR \
+                    and not (headline[i].isdisjoint(ents[j]) and headline[j].isdisjoint(ents[i])) \
                     and _alike(sem[i], sem[j], NAMED_VECTOR_MIN):
                 sim, by_vector = need, True
             if sim >= need and abs(times[i] - times[j]) <= WINDOW:
@@ -265,12 +269,14 @@ def cluster_explained(
     title_counts: list[dict[str, float]] = []
     counts: list[dict[str, float]] = []
     all_ents: list[frozenset[str]] = []
+    title_ents: list[frozenset[str]] = []  # the headline's names alone
     for e in entries:
         title_toks, teaser_toks = words(e.title), words(teaser_text(e))
         title_counts.append(_count(title_toks, TITLE_WEIGHT, 10**6, {}))
         counts.append(_count(teaser_toks, 1.0, TEASER_TERMS, dict(title_counts[-1])))
         if ENTITY_MIN > 0:
             all_ents.append(_entities(title_toks, teaser_toks))
+            title_ents.append(_entities(title_toks, ()))
     vecs = _weigh(counts)
     titles = _weigh(title_counts) if TITLE_FACTOR > 0 else None
     parent = list(range(len(entries)))
@@ -289,9 +295,10 @@ def cluster_explained(
         return i
 
     ents = _rare(all_ents) if ENTITY_MIN > 0 else None
+    headline = [t & r for t, r in zip(title_ents, ents, strict=True)] if ents else None
     sem = [decode(e.vector) for e in entries] if use_vectors else None
     how: dict[int, set[str]] = {}  # group root → what joined its members
-    for p in similar_pairs(entries, vecs, threshold, titles, ents, sem):
+    for p in similar_pairs(entries, vecs, threshold, titles, ents, sem, headline):
         a, b = root(p.i), root(p.j)
         if a == b:
             continue

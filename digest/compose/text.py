@@ -8,7 +8,7 @@ import unicodedata
 from collections.abc import Sequence
 from urllib.parse import unquote, urlsplit
 
-from digest.compose.cjk import bigrams, needs_split
+from digest.compose.cjk import bigrams, has_cjk, needs_split
 from digest.types import Entry
 
 MAX_TEXT = 1200  # characters of teaser read; a huge teaser says no more about the event
@@ -73,8 +73,9 @@ def words(text: str) -> list[str]:
 
 
 def fold(word: str) -> str:
-    """Accents off ("Māngere" meets "Mangere", "Zürich" meets "Zurich"), for comparing."""
-    if word.isascii():
+    """Accents off ("Māngere" meets "Mangere", "Zürich" meets "Zurich"), for comparing;
+    Chinese, Japanese and Korean text stays as written (バス is not パス)."""
+    if word.isascii() or has_cjk(word):
         return word
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 

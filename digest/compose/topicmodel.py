@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from digest.compose.cjk import has_cjk
+from digest.compose.cjk import mostly_cjk
 from digest.compose.classify import KNOWN_TOPICS, rule_scores
 from digest.compose.vectors import DIM
 
@@ -72,8 +72,9 @@ def features(
 
 
 def rules_cannot_read(title: str, teaser: str) -> bool:
-    """Text in a script the word rules know no words of (Chinese, Japanese, Korean)."""
-    return has_cjk(title) or (not title.strip() and has_cjk(teaser))
+    """Text mostly in a script the word rules know no words of (Chinese, Japanese,
+    Korean): the headline, or the teaser when there is no headline."""
+    return mostly_cjk(title if title.strip() else teaser)
 
 
 @functools.cache
@@ -83,13 +84,16 @@ def load(path: Path = MODEL_FILE) -> TopicModel | None:
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
         model = _model(raw, FEATURES)
-        alone = raw.get("vector_only")
-        if model is not None and isinstance(alone, dict):
-            alone = _model({**alone, "classes": raw["classes"]}, DIM)
-            if alone is not None:
-                model = dataclasses.replace(model, vector_only=alone)
     except (OSError, ValueError, KeyError, TypeError):
         return None
+    alone = raw.get("vector_only")
+    if model is not None and isinstance(alone, dict):
+        try:
+            part = _model({**alone, "classes": raw["classes"]}, DIM)
+        except (ValueError, KeyError, TypeError):
+            part = None  # a damaged part costs only itself
+        if part is not None:
+            model = dataclasses.replace(model, vector_only=part)
     return model
 
 
@@ -130,6 +134,7 @@ def predict_many(
     unread = [k for k, text in enumerate(texts) if rules_cannot_read(text[0], text[1])]
     if alone is not None and unread:
         p[unread] = alone.probabilities(np.stack([rows[k][0][:DIM] for k in unread]))
+    alone_read = set(unread) if alone is not None else set()
     known = [t for t in allowed if t in model.classes]
     if not known:
         return [None] * len(vecs)
@@ -141,7 +146,7 @@ def predict_many(
         words = ", ".join(dict.fromkeys(why.get(best, [])))
         reason = f"topic {best}: text model {probs[i]:.2f}" + (
             "; the vector alone (the word rules read English)"
-            if alone is not None and k in unread
+            if k in alone_read
             else f"; words: {words}" if words else "; no topic words"
         )
         out.append(ModelTopic(best, float(probs[i]), (reason,)))
