@@ -11,8 +11,9 @@ Two things the word-based rules cannot do there:
   Japanese and Korean, plus a short table of our own for capitals and seats of power that
   have no time zone (北京, 华盛顿, 白宫, 克里姆林宫 …). Nothing is downloaded.
 
-Hangul is spaced, but particles attach to the noun (미국의, 미국은), so Korean names are
-matched as substrings too; Korean words are not split into bigrams.
+Hangul is spaced, but particles attach to the noun (미국의, 미국은): a Korean name counts
+where it starts a word and ends it or takes a particle (``_stands_alone``); Korean words
+are not split into bigrams.
 """
 
 from __future__ import annotations
@@ -187,12 +188,11 @@ def _cldr_names() -> dict[str, tuple[str, str]]:
 def place_names(text: str, own: OwnNames | None = None) -> list[Found]:
     """Country, region and city names in ``text``, longest first at each place, left to
     right, never overlapping; where none starts, a country's one-character short form in
-    the compounds that make it one (``_short_forms``). ``extra``: the editor's own (name,
-    code) pairs with CJK characters (``OwnNames``), read before CLDR's, in any case, one
-    character long or more (code "-": not a place)."""
+    the compounds that make it one (``_short_forms``). ``own``: the editor's names, read
+    before CLDR's, in any case, one character long or more (code "-": not a place)."""
     if not has_cjk(text):
         return []
-    own = own or OwnNames()
+    own = own or _NO_NAMES
     lower = text.lower() if own.names else text
     out: list[Found] = []
     i, n = 0, len(text)
@@ -213,18 +213,16 @@ class OwnNames:
 
     def __init__(self, pairs: Iterable[tuple[str, str]] = ()) -> None:
         self.names = {name.lower(): (code, "configured") for name, code in pairs}
-        self.longest = _longest(tuple(sorted(self.names)))
+        self.longest = _longest(self.names)
 
     def __bool__(self) -> bool:
         return bool(self.names)
 
 
-
-
 def _name_at(text: str, lower: str, i: int, own: OwnNames) -> tuple[int, tuple[str, str] | None]:
     """The longest name starting at ``i``: (its length, (code, kind)), or (0, None)."""
     table = _cldr_names()
-    most = max(own.longest.get(lower[i], 0), _TABLE_LONGEST().get(text[i], 0))
+    most = max(own.longest.get(lower[i], 0), _table_longest().get(text[i], 0))
     for length in range(min(most, len(text) - i), 0, -1):
         hit = own.names.get(lower[i : i + length])
         if hit is None and length > 1:
@@ -327,14 +325,16 @@ def _short_forms(text: str, lower: str, i: int, own: OwnNames) -> list[Found]:
 
 
 @lru_cache(maxsize=1)
-def _TABLE_LONGEST() -> dict[str, int]:
-    return _longest(tuple(_cldr_names()))
+def _table_longest() -> dict[str, int]:
+    return _longest(_cldr_names())
 
 
-@lru_cache(maxsize=64)
-def _longest(names: tuple[str, ...]) -> dict[str, int]:
+def _longest(names: Iterable[str]) -> dict[str, int]:
     """first character → length of the longest name starting with it."""
     out: dict[str, int] = {}
     for name in names:
         out[name[0]] = max(out.get(name[0], 0), len(name))
     return out
+
+
+_NO_NAMES = OwnNames()

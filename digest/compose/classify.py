@@ -126,10 +126,9 @@ def extra_places(places: Mapping[str, Sequence[str]], not_places: Sequence[str])
     unspaced: list[tuple[str, str]] = []
     for code, names in [*((c.upper(), ns) for c, ns in places.items()), ("-", not_places)]:
         for name in names:
-            key = name_key(name)
             if has_cjk(name):
                 unspaced.append((name.strip(), code))
-            elif key:
+            elif key := name_key(name):
                 lookup[key] = (code, "configured", name.strip())
     longest: dict[str, int] = {}
     for key in lookup:

@@ -131,10 +131,11 @@ def predict_many(
     rows = [features(v, *text) for v, text in zip(vecs, texts, strict=True)]
     p = model.probabilities(np.stack([x for x, _ in rows]))
     alone = model.vector_only
-    unread = [k for k, text in enumerate(texts) if rules_cannot_read(text[0], text[1])]
-    if alone is not None and unread:
-        p[unread] = alone.probabilities(np.stack([rows[k][0][:DIM] for k in unread]))
-    alone_read = set(unread) if alone is not None else set()
+    alone_read = [k for k, text in enumerate(texts)
+                  if alone is not None and rules_cannot_read(text[0], text[1])]
+    if alone is not None and alone_read:
+        p[alone_read] = alone.probabilities(np.stack([rows[k][0][:DIM] for k in alone_read]))
+    by_vector = set(alone_read)
     known = [t for t in allowed if t in model.classes]
     if not known:
         return [None] * len(vecs)
@@ -146,7 +147,7 @@ def predict_many(
         words = ", ".join(dict.fromkeys(why.get(best, [])))
         reason = f"topic {best}: text model {probs[i]:.2f}" + (
             "; the vector alone (the word rules read English)"
-            if k in alone_read
+            if k in by_vector
             else f"; words: {words}" if words else "; no topic words"
         )
         out.append(ModelTopic(best, float(probs[i]), (reason,)))
