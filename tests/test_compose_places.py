@@ -186,6 +186,28 @@ def test_a_local_desk_category_places_a_story_that_names_no_place() -> None:
     assert place("Mamata assails cut in quota", "", ("National",), None, REGIONS).countries == ()
 
 
+def test_a_local_desk_files_what_happens_there_whatever_else_the_story_names() -> None:
+    url = "https://www.thehindu.com/news/cities/chennai/russian-award/article2.ece"
+    award = place("Russian award for nuclear plant director",
+                  "The director received the honour from Russia's ambassador.",
+                  ("Tamil Nadu",), url, REGIONS)
+    assert (award.region, award.countries[0], award.kicker) == ("Asia", "IN", "India")
+    assert "RU" in award.countries  # the other country is still listed
+    assert "a local desk) → IN" in award.reasons[0]
+    # a country as the one category tags a subject, not a desk: the title decides
+    tagged = place("Russian troops mass near the border", "Satellite images show tanks.",
+                   ("Nepal",), None, REGIONS)
+    assert tagged.region == "Europe"
+    # with several categories there is no desk either
+    several = place("Russian troops mass near the border", "", ("Mumbai", "World"), None,
+                    REGIONS)
+    assert several.region == "Europe"
+    # "International" is a desk of no country (not the Dubai district of that name)
+    abroad = place("Scientists find a new frog", "It lives in cloud forests.",
+                   ("International",), None, REGIONS)
+    assert (abroad.region, abroad.countries) == ("World", ())
+
+
 def test_congress_beside_indian_places_is_india() -> None:
     indian = place("Congress demands disqualification of 21 AAP MLAs", "", ("Delhi",), None,
                    REGIONS)

@@ -480,6 +480,15 @@ def place(
         # Findings are not a place's news: the teaser's places are where it was done.
         why = "region World: a study or research finding; the place named is where it was done"
         return Placement(gz.WORLD, countries, None, (f"{why} ({_evidence(mentions, hints)})",))
+    desk = _local_desk(mentions, categories)
+    if desk is not None and regions.get(desk.code, gz.WORLD) != gz.WORLD:
+        # a local desk ("Tamil Nadu", "Mumbai") files what happens there, whatever else the
+        # story names: "Russian award for KKNPP Director" is Tamil Nadu news
+        region = regions[desk.code]
+        rest = tuple(c for c in countries if c != desk.code)
+        why = (f"region {region}: filed under '{desk.text}' (its only feed category, a city "
+               f"or state: a local desk) → {desk.code}; {_evidence(mentions, hints)}")
+        return Placement(region, (desk.code, *rest), gz.COUNTRY_NAMES.get(desk.code), (why,))
     filed = _filed_under(mentions, hints, categories)
     if total < MIN_EVIDENCE and filed is not None:
         region = regions.get(filed.code, gz.WORLD)
@@ -535,6 +544,23 @@ def _filed_under(
         return None
     m = named[0]
     if m.field != "categories" or m.text.casefold() != cats[0].casefold() or m.code.startswith("@"):
+        return None
+    return m
+
+
+def _local_desk(mentions: Sequence[Mention], categories: Iterable[str]) -> Mention | None:
+    """The city or state whose desk files a story: the feed's one category is, whole, the
+    name of a city or state (not a country: "Germany" or "Nepal" may tag a subject) that
+    stands for one country."""
+    cats = [c.strip() for c in categories if c.strip()]
+    if len(cats) != 1:
+        return None
+    found = [m for m in mentions if m.field == "categories"]
+    if len(found) != 1:
+        return None
+    m = found[0]
+    if m.kind not in ("place", "city") or m.alts or len(m.code) != 2 or m.code == "EU" \
+            or m.text.casefold() != cats[0].casefold():
         return None
     return m
 

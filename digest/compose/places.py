@@ -74,7 +74,7 @@ _STOP_TEXT = """
     angel angeles cruz jesus santiago salvador rio
     carlsbad corinth delhi eugene homestead medina memphis mitchell odessa palmer
     pearland pharr puebla regent remington ruston sinai stockton toledo tucker waterloo
-    bristol cork kent dorset
+    bristol cork kent dorset international
 """
 STOP: frozenset[str] = frozenset(_STOP_TEXT.split())
 
