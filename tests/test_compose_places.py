@@ -230,6 +230,9 @@ def test_an_outlet_with_global_desks_gets_no_home_country() -> None:
     local = "https://www.nzherald.co.nz/nz/news/article.cfm?c_id=1&objectid=1"
     assert where("Star admits feud with co-host", "She spoke on a podcast.", local) == (
         "Oceania", ("NZ",))
+    # DW under its earlier .de domain is the same international broadcaster, not German news
+    dw = "http://www.dw.de/小酌有益健康/a-18316000?maca=chi-rss-chi-all-1127-rdf"
+    assert where("Seven myths about drinking", "What science says.", dw) == ("World", ())
 
 
 def test_a_feed_says_its_home_country_or_that_it_has_none() -> None:

@@ -368,6 +368,7 @@ HOME_HOSTS: dict[str, str] = {
     "nbcnews.com": "US", "cbsnews.com": "US", "abcnews.go.com": "US", "politico.com": "US",
     "thehindu.com": "IN", "dailymail.co.uk": "", "theguardian.com": "",
     "bbc.co.uk": "", "bbc.com": "", "cnn.com": "", "dw.com": "", "aljazeera.com": "",
+    "dw.de": "", "dw-world.de": "",  # DW's earlier domains: still an international broadcaster
 }
 # Video and social platforms an outlet links to: their host says nothing of the outlet's
 # home, so the feed's own host is read instead.
