@@ -356,6 +356,25 @@ def test_a_roundup_joins_none_of_the_stories_it_sums_up() -> None:
     assert any(s.title.startswith("Evening Briefing") and not s.also for s in stories)
 
 
+def test_episodes_of_one_series_stay_apart_and_a_repeat_within_it_still_merges() -> None:
+    shows = ["Morning Call | Radio Lumen (3 September 2026)",
+             "Night Desk | Radio Lumen (2 September 2026)",
+             "Market Hour | Radio Lumen (3 September 2026)",
+             "Talk of the Town | Radio Lumen (3 September 2026)"]
+    episodes = [entry(AJ, t, hours_ago=1 + k) for k, t in enumerate(shows)]
+    repeat = [entry(AJ, "Storm floods Lisbon streets | Radio Lumen (3 September 2026)",
+                    "Streets of Lisbon flooded after a storm.", hours_ago=1),
+              entry(AJ, "Storm floods Lisbon streets, homes evacuated | Radio Lumen",
+                    "Streets of Lisbon flooded after a storm; homes were evacuated.",
+                    hours_ago=2)]
+    titles = sorted(s.title for s in build([*episodes, *repeat]).stories)
+    assert len(titles) == 5  # four episodes, and the storm told twice as one story
+    assert [t for t in titles if "Lisbon" in t] == [repeat[0].title] or \
+        [t for t in titles if "Lisbon" in t] == [repeat[1].title]
+    # without the series mark in three titles, the two short titles would have merged
+    assert len(build(episodes[:2]).stories) == 1
+
+
 @pytest.mark.parametrize(("title", "roundup"), [
     ("Coronavirus Briefing: What Happened Today", True),
     ("Covid-19 Live Updates and Tracker", True),

@@ -64,6 +64,15 @@ NAMED_VECTOR_MIN = 0.90
 NAMED_FACTOR = 0.5
 
 
+# One outlet's series share a title template: "Kabayan | Teleradyo (3 September 2020)",
+# "节目重温：记者来鸿（粤语）", "Video: …". A part of a title (between ":", "|" or brackets) that
+# at least SERIES_MIN titles of the same feed carry, its figures aside, is the series' mark;
+# two items of one feed that share a mark and have nothing else of their titles in common
+# are two episodes, not one story.
+SERIES_MIN = 3
+_TITLE_PARTS = re.compile(r"[:|：｜()（）\[\]【】]")
+
+
 # A roundup tells many events at once ("Coronavirus Briefing: What Happened Today", "Covid-19
 # Live Updates and Tracker", "Morning Briefing: Top stories …"): joined to one of them it
 # would chain unrelated stories together, so it stays a story of its own.
@@ -86,6 +95,35 @@ class Pair:
     similarity: float
     by_entities: bool = False  # found through shared rare names (see ENTITY_MIN)
     by_vector: bool = False  # found through the sentence vectors (see VECTOR_MIN)
+
+
+def series_parts(entries: Sequence[Entry]) -> list[tuple[frozenset[str], frozenset[str]]]:
+    """Per entry: the series marks its title carries (see ``SERIES_MIN``) and the terms of
+    the rest of its title."""
+    parts: list[list[tuple[str, frozenset[str]]]] = []
+    seen: dict[tuple[str, str], int] = {}
+    for e in entries:
+        mine: list[tuple[str, frozenset[str]]] = []
+        for part in _TITLE_PARTS.split(e.title):
+            toks = [w for w in words(part) if not w.isdigit()]
+            key = " ".join(t.lower() for t in terms_of(toks) if not t.isdigit())
+            if key:
+                mine.append((key, frozenset(terms_of(toks))))
+        for key in {k for k, _ in mine}:
+            seen[(e.feed_url, key)] = seen.get((e.feed_url, key), 0) + 1
+        parts.append(mine)
+    out: list[tuple[frozenset[str], frozenset[str]]] = []
+    for e, mine in zip(entries, parts, strict=True):
+        marks = frozenset(k for k, _ in mine if seen[(e.feed_url, k)] >= SERIES_MIN)
+        rest = frozenset(t for k, ts in mine if k not in marks for t in ts)
+        out.append((marks, rest))
+    return out
+
+
+def _episodes(a: tuple[frozenset[str], frozenset[str]],
+              b: tuple[frozenset[str], frozenset[str]]) -> bool:
+    """Two items of one series that share nothing but its mark."""
+    return bool(a[0] & b[0]) and not (a[1] & b[1])
 
 
 def when(entry: Entry) -> dt.datetime:
@@ -182,6 +220,7 @@ def similar_pairs(
     times = [when(e) for e in entries]
     feed = [e.feed_url for e in entries]
     alone = [is_roundup(e) for e in entries]
+    series = series_parts(entries)
     pairs: list[Pair] = []
     for i, v in enumerate(vecs):
         if alone[i]:
@@ -201,6 +240,8 @@ def similar_pairs(
             if titles is not None:
                 sim = max(sim, TITLE_FACTOR * _cosine(titles[i], titles[j]))
             same_feed = feed[i] == feed[j]
+            if same_feed and _episodes(series[i], series[j]):
+                continue
             need = threshold * (SAME_FEED_FACTOR if same_feed else CROSS_FEED_FACTOR)
             by_entities = by_vector = False
             if sim < need and ents is not None and not same_feed \
