@@ -373,6 +373,11 @@ def test_episodes_of_one_series_stay_apart_and_a_repeat_within_it_still_merges()
         [t for t in titles if "Lisbon" in t] == [repeat[1].title]
     # without the series mark in three titles, the two short titles would have merged
     assert len(build(episodes[:2]).stories) == 1
+    # one title told three times is a repeat, not three episodes, even though its parts are
+    # then in three titles
+    again = [entry(AJ, "Night Desk | Radio Lumen", "Tonight's late news.", hours_ago=1 + k,
+                   key=f"night-{k}") for k in range(3)]
+    assert len(build(again).stories) == 1
 
 
 @pytest.mark.parametrize(("title", "roundup"), [

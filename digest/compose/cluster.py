@@ -104,7 +104,8 @@ def series_parts(entries: Sequence[Entry]) -> list[tuple[frozenset[str], frozens
     seen: dict[tuple[str, str], int] = {}
     for e in entries:
         mine: list[tuple[str, frozenset[str]]] = []
-        for part in _TITLE_PARTS.split(e.title):
+        split = _TITLE_PARTS.split(e.title)
+        for part in split if len(split) > 1 else ():  # a title of one part is no episode
             toks = [w for w in words(part) if not w.isdigit()]
             key = " ".join(t.lower() for t in terms_of(toks) if not t.isdigit())
             if key:
@@ -122,8 +123,9 @@ def series_parts(entries: Sequence[Entry]) -> list[tuple[frozenset[str], frozens
 
 def _episodes(a: tuple[frozenset[str], frozenset[str]],
               b: tuple[frozenset[str], frozenset[str]]) -> bool:
-    """Two items of one series that share nothing but its mark."""
-    return bool(a[0] & b[0]) and not (a[1] & b[1])
+    """Two items of one series that share nothing but its marks (the same title told
+    again is a repeat, not an episode)."""
+    return bool(a[0] & b[0]) and not (a[1] & b[1]) and a != b
 
 
 def when(entry: Entry) -> dt.datetime:
