@@ -373,6 +373,18 @@ def test_episodes_of_one_series_stay_apart_and_a_repeat_within_it_still_merges()
         [t for t in titles if "Lisbon" in t] == [repeat[1].title]
     # without the series mark in three titles, the two short titles would have merged
     assert len(build(episodes[:2]).stories) == 1
+    # one story given a new headline within the series: the teasers tell alike
+    star = [entry(AJ, t, hours_ago=3 + k) for k, t in enumerate(
+        ["Rail strike ends | The Daily Lumen", "Budget passes | The Daily Lumen",
+         "Museum reopens | The Daily Lumen"])]
+    fire = ("Fire swept through the old market on Sunday night, killing twelve traders and "
+            "destroying hundreds of stalls; firefighters fought the flames for six hours "
+            "while families searched the ruins for relatives.")
+    renamed = [entry(AJ, "Fire kills 12 in Dhaka market | The Daily Lumen", fire, hours_ago=1),
+               entry(AJ, "Blaze at old town bazaar leaves a dozen dead | The Daily Lumen",
+                     fire, hours_ago=2)]
+    assert len(build([*star, *renamed]).stories) == 4
+    assert len(build(renamed).stories) == 1  # (as without the series around them)
     # one title told three times is a repeat, not three episodes, even though its parts are
     # then in three titles
     again = [entry(AJ, "Night Desk | Radio Lumen", "Tonight's late news.", hours_ago=1 + k,

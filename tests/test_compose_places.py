@@ -194,6 +194,14 @@ def test_a_local_desk_files_what_happens_there_whatever_else_the_story_names() -
     assert (award.region, award.countries[0], award.kicker) == ("Asia", "IN", "India")
     assert "RU" in award.countries  # the other country is still listed
     assert "a local desk) → IN" in award.reasons[0]
+    # a foreign city as the one category tags a subject ("Davos", "Wuhan"): not a desk
+    hindu = "https://www.thehindu.com/business/modi-at-davos/article3.ece"
+    davos = place("Modi tells world leaders India is open for business", "", ("Davos",),
+                  hindu, REGIONS)
+    assert (davos.region, davos.countries[0]) == ("Asia", "IN")
+    wuhan = place("Italy locks down north as coronavirus spreads", "", ("Wuhan",),
+                  "https://news.example/world/italy-lockdown", REGIONS)
+    assert wuhan.region == "Europe"
     # a country as the one category tags a subject, not a desk: the title decides
     tagged = place("Russian troops mass near the border", "Satellite images show tanks.",
                    ("Nepal",), None, REGIONS)

@@ -481,9 +481,12 @@ def place(
         why = "region World: a study or research finding; the place named is where it was done"
         return Placement(gz.WORLD, countries, None, (f"{why} ({_evidence(mentions, hints)})",))
     desk = _local_desk(mentions, categories)
-    if desk is not None and regions.get(desk.code, gz.WORLD) != gz.WORLD:
-        # a local desk ("Tamil Nadu", "Mumbai") files what happens there, whatever else the
-        # story names: "Russian award for KKNPP Director" is Tamil Nadu news
+    if desk is not None and regions.get(desk.code, gz.WORLD) != gz.WORLD \
+            and desk.code == gz.home_country(url_host(url), [], home):
+        # a local desk ("Tamil Nadu", "Mumbai") of the outlet's own country files what
+        # happens there, whatever else the story names: "Russian award for KKNPP Director"
+        # is Tamil Nadu news. A foreign city as the one category is a subject's tag
+        # ("Davos", "Wuhan"): the story's words decide.
         region = regions[desk.code]
         rest = tuple(c for c in countries if c != desk.code)
         why = (f"region {region}: filed under '{desk.text}' (its only feed category, a city "
@@ -551,7 +554,7 @@ def _filed_under(
 def _local_desk(mentions: Sequence[Mention], categories: Iterable[str]) -> Mention | None:
     """The city or state whose desk files a story: the feed's one category is, whole, the
     name of a city or state (not a country: "Germany" or "Nepal" may tag a subject) that
-    stands for one country."""
+    stands for one country. (``place`` takes it only in the outlet's home country.)"""
     cats = [c.strip() for c in categories if c.strip()]
     if len(cats) != 1:
         return None

@@ -68,7 +68,7 @@ NAMED_FACTOR = 0.5
 # "节目重温：记者来鸿（粤语）", "Video: …". A part of a title (between ":", "|" or brackets) that
 # at least SERIES_MIN titles of the same feed carry, its figures aside, is the series' mark;
 # two items of one feed that share a mark and have nothing else of their titles in common
-# are two episodes, not one story.
+# are two episodes, not one story, unless their teasers tell alike (a new headline).
 SERIES_MIN = 3
 _TITLE_PARTS = re.compile(r"[:|：｜()（）\[\]【】]")
 
@@ -126,6 +126,15 @@ def _episodes(a: tuple[frozenset[str], frozenset[str]],
     """Two items of one series that share nothing but its marks (the same title told
     again is a repeat, not an episode)."""
     return bool(a[0] & b[0]) and not (a[1] & b[1]) and a != b
+
+
+def _teasers_alike(a: Entry, b: Entry, marks: frozenset[str], threshold: float) -> bool:
+    """Two teasers that tell alike (binary cosine of their terms, the series' marks aside,
+    at least ``threshold``): one story given a new headline, not two episodes."""
+    skip = {t for m in marks for t in m.split()}
+    ta = set(terms_of(words(teaser_text(a)))[:TEASER_TERMS]) - skip
+    tb = set(terms_of(words(teaser_text(b)))[:TEASER_TERMS]) - skip
+    return bool(ta and tb) and len(ta & tb) / math.sqrt(len(ta) * len(tb)) >= threshold
 
 
 def when(entry: Entry) -> dt.datetime:
@@ -242,7 +251,8 @@ def similar_pairs(
             if titles is not None:
                 sim = max(sim, TITLE_FACTOR * _cosine(titles[i], titles[j]))
             same_feed = feed[i] == feed[j]
-            if same_feed and _episodes(series[i], series[j]):
+            if same_feed and _episodes(series[i], series[j]) \
+                    and not _teasers_alike(entries[i], entries[j], series[i][0], threshold):
                 continue
             need = threshold * (SAME_FEED_FACTOR if same_feed else CROSS_FEED_FACTOR)
             by_entities = by_vector = False
