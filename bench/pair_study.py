@@ -45,7 +45,6 @@ from eval_grouping import (
 )
 
 from digest.compose import cluster as C
-from digest.compose.text import teaser_text, words
 from digest.compose.vectors import decode
 from digest.types import Entry
 
@@ -78,18 +77,11 @@ def pairs_of(day_dir: Path, label_file: Path) -> list[dict[str, Any]]:
 
 def pair_rows(entries: Sequence[Entry], story: Sequence[str]) -> list[dict[str, Any]]:
     """Every pair of two feeds' entries at most 24 h apart, described by the merge's signals
-    (as ``cluster.cluster_explained`` reads them), with ``same``: the two share a non-empty
+    (``cluster.signals``, as the merge reads them), with ``same``: the two share a non-empty
     ``story`` id. Indexes into ``entries`` are kept as ``i`` and ``j``."""
-    title_counts, counts, all_ents, title_ents = [], [], [], []
-    for e in entries:
-        tt, st = words(e.title), words(teaser_text(e))
-        title_counts.append(C._count(tt, C.TITLE_WEIGHT, 10**6, {}))
-        counts.append(C._count(st, 1.0, C.TEASER_TERMS, dict(title_counts[-1])))
-        all_ents.append(C._entities(tt, st))
-        title_ents.append(C._entities(tt, ()))
-    vecs, titles = C._weigh(counts), C._weigh(title_counts)
-    ents = C._rare(all_ents)
-    head = [t & r for t, r in zip(title_ents, ents, strict=True)]
+    sig = C.signals(entries)  # as the merge reads them
+    vecs, titles, ents, head = sig.vectors, sig.titles, sig.names, sig.headline
+    assert titles is not None and ents is not None and head is not None  # all rules on
     sem = [decode(e.vector) for e in entries]
     times = [C.when(e) for e in entries]
     rows: list[dict[str, Any]] = []

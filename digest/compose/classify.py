@@ -534,6 +534,15 @@ _NO_HOME_TITLE = frozenset({"study", "studies", "researchers", "horoscope", "hor
 _STUDY = frozenset({"study", "studies", "research", "researchers", "scientists", "scientist"})
 
 
+def _category_place(mentions: Sequence[Mention], categories: Iterable[str]) -> Mention | None:
+    """The place the feed's one category names, whole ("Chennai"), or None."""
+    cats = [c.strip() for c in categories if c.strip()]
+    if len(cats) != 1:
+        return None
+    return next((m for m in mentions if m.field == "categories"
+                 and m.text.casefold() == cats[0].casefold()), None)
+
+
 def _filed_under(
     mentions: Sequence[Mention], hints: Sequence[str], categories: Iterable[str]
 ) -> Mention | None:
@@ -541,12 +550,9 @@ def _filed_under(
     ("Chennai", "Karnataka": a local desk) and nothing else in the story names a place.
     Several categories ("Glaciers", "Floods", "Nepal") tag subjects and incidental places,
     so they do not count this way."""
-    cats = [c.strip() for c in categories if c.strip()]
-    named = [m for m in mentions if m.code not in ("-", "")]
-    if len(cats) != 1 or hints or len(named) != 1:
-        return None
-    m = named[0]
-    if m.field != "categories" or m.text.casefold() != cats[0].casefold() or m.code.startswith("@"):
+    m = _category_place(mentions, categories)
+    named = [n for n in mentions if n.code not in ("-", "")]
+    if m is None or hints or named != [m] or m.code.startswith("@"):
         return None
     return m
 
@@ -555,15 +561,9 @@ def _local_desk(mentions: Sequence[Mention], categories: Iterable[str]) -> Menti
     """The city or state whose desk files a story: the feed's one category is, whole, the
     name of a city or state (not a country: "Germany" or "Nepal" may tag a subject) that
     stands for one country. (``place`` takes it only in the outlet's home country.)"""
-    cats = [c.strip() for c in categories if c.strip()]
-    if len(cats) != 1:
-        return None
-    found = [m for m in mentions if m.field == "categories"]
-    if len(found) != 1:
-        return None
-    m = found[0]
-    if m.kind not in ("place", "city") or m.alts or len(m.code) != 2 or m.code == "EU" \
-            or m.text.casefold() != cats[0].casefold():
+    m = _category_place(mentions, categories)
+    if m is None or m.kind not in ("place", "city") or m.alts or len(m.code) != 2 \
+            or m.code == "EU":
         return None
     return m
 

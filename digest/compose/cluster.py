@@ -301,6 +301,39 @@ def _norm(v: Vector) -> float:
     return math.sqrt(sum(x * x for x in v.values())) or 1.0
 
 
+@dataclass(frozen=True, slots=True)
+class Signals:
+    """What the merge reads of a batch of entries, besides their sentence vectors."""
+
+    vectors: list[Vector]  # title + teaser start, TF-IDF
+    titles: list[Vector] | None  # the title alone (None: TITLE_FACTOR is 0)
+    names: list[frozenset[str]] | None  # rare names and figures (None: ENTITY_MIN is 0)
+    headline: list[frozenset[str]] | None  # the rare names of the headline alone
+
+
+def signals(entries: Sequence[Entry]) -> Signals:
+    """Each text is split into words once: the vectors, the headline vectors and the names
+    are read from the same words (as term_counts and entities would read them)."""
+    title_counts: list[dict[str, float]] = []
+    counts: list[dict[str, float]] = []
+    all_ents: list[frozenset[str]] = []
+    title_ents: list[frozenset[str]] = []  # the headline's names alone
+    for e in entries:
+        title_toks, teaser_toks = words(e.title), words(teaser_text(e))
+        title_counts.append(_count(title_toks, TITLE_WEIGHT, 10**6, {}))
+        counts.append(_count(teaser_toks, 1.0, TEASER_TERMS, dict(title_counts[-1])))
+        if ENTITY_MIN > 0:
+            all_ents.append(_entities(title_toks, teaser_toks))
+            title_ents.append(_entities(title_toks, ()))
+    ents = _rare(all_ents) if ENTITY_MIN > 0 else None
+    return Signals(
+        vectors=_weigh(counts),
+        titles=_weigh(title_counts) if TITLE_FACTOR > 0 else None,
+        names=ents,
+        headline=[t & r for t, r in zip(title_ents, ents, strict=True)] if ents else None,
+    )
+
+
 def cluster(
     entries: Sequence[Entry], threshold: float, *, use_vectors: bool = True
 ) -> list[list[int]]:
@@ -317,21 +350,8 @@ def cluster_explained(
     entries: Sequence[Entry], threshold: float, *, use_vectors: bool = True
 ) -> list[tuple[list[int], tuple[str, ...]]]:
     """``cluster``, with what joined each group: ``JOINED_BY`` keys, in that order."""
-    # Each text is split into words once: the vectors, the headline vectors and the names
-    # are read from the same words (as term_counts and entities would read them).
-    title_counts: list[dict[str, float]] = []
-    counts: list[dict[str, float]] = []
-    all_ents: list[frozenset[str]] = []
-    title_ents: list[frozenset[str]] = []  # the headline's names alone
-    for e in entries:
-        title_toks, teaser_toks = words(e.title), words(teaser_text(e))
-        title_counts.append(_count(title_toks, TITLE_WEIGHT, 10**6, {}))
-        counts.append(_count(teaser_toks, 1.0, TEASER_TERMS, dict(title_counts[-1])))
-        if ENTITY_MIN > 0:
-            all_ents.append(_entities(title_toks, teaser_toks))
-            title_ents.append(_entities(title_toks, ()))
-    vecs = _weigh(counts)
-    titles = _weigh(title_counts) if TITLE_FACTOR > 0 else None
+    sig = signals(entries)
+    vecs = sig.vectors
     parent = list(range(len(entries)))
     sums: dict[int, Vector] = {i: dict(v) for i, v in enumerate(vecs)}
     norms: dict[int, float] = {}  # of the groups' sums, until they change
@@ -347,11 +367,9 @@ def cluster_explained(
             i = parent[i]
         return i
 
-    ents = _rare(all_ents) if ENTITY_MIN > 0 else None
-    headline = [t & r for t, r in zip(title_ents, ents, strict=True)] if ents else None
     sem = [decode(e.vector) for e in entries] if use_vectors else None
     how: dict[int, set[str]] = {}  # group root → what joined its members
-    for p in similar_pairs(entries, vecs, threshold, titles, ents, sem, headline):
+    for p in similar_pairs(entries, vecs, threshold, sig.titles, sig.names, sem, sig.headline):
         a, b = root(p.i), root(p.j)
         if a == b:
             continue
