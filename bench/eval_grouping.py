@@ -15,7 +15,9 @@ judged over every pair of items of different outlets, whichever per-item set the
 The labels (bench/labels/<day>.tsv, written by reading the items) point at items of the
 recorded feed snapshots by (file, link or guid); the snapshots themselves are third-party
 text and stay outside the repository. They live in shared/feeds (``DIGEST_FEEDS_DIR``
-overrides the path). Each
+overrides the path); a label set whose folder is elsewhere (snapshots taken from a public
+archive, named in the label file's header) is found through ``DIGEST_EXTRA_FEEDS`` (folders
+separated like PATH) and skipped with a message when absent. Each
 ``<day>/<outlet>.xml`` becomes one Feed named after the outlet file. Parsing goes through
 the collect stage's ``parse_feed`` when it exists, else feedparser directly.
 """
@@ -50,6 +52,20 @@ def feeds_dir() -> Path | None:
         "SKIP: no feed snapshots found (set DIGEST_FEEDS_DIR to the shared/feeds folder)",
         file=sys.stderr,
     )
+    return None
+
+
+def extra_dirs() -> list[Path]:
+    """More snapshot folders (``DIGEST_EXTRA_FEEDS``, separated like PATH), for label sets whose
+    snapshots are not in shared/feeds (each label file's header says where its feeds came from)."""
+    return [Path(p) for p in os.environ.get("DIGEST_EXTRA_FEEDS", "").split(os.pathsep) if p]
+
+
+def day_dir(root: Path, day: str) -> Path | None:
+    """The snapshot folder of one day: in ``root``, else in one of the extra folders."""
+    for base in (root, *extra_dirs()):
+        if (base / day).is_dir():
+            return base / day
     return None
 
 
@@ -419,11 +435,11 @@ def cross(root: Path, argv: list[str], *, model: bool, verbose: bool) -> None:
             print(f"SEALED {name}: not evaluated until the rules are final (--unseal)",
                   file=sys.stderr)
             continue
-        day = name.split(".")[0]
-        if not (root / day).is_dir():
+        where = day_dir(root, name.split(".")[0])
+        if where is None:
             continue
         labels = read_cross(path)
-        t = evaluate_cross(root / day, labels, model=model)
+        t = evaluate_cross(where, labels, model=model)
         split = "tuned" if name in CROSS_TUNED else "held-out"
         groups = len(set(labels.values()))
         print(f"\n== {name} [{split}]: cross-outlet pairs over every item of the folder "
@@ -452,10 +468,11 @@ def main(argv: list[str]) -> int:
             print(f"SEALED {name}: not evaluated until the rules are final (--unseal)",
                   file=sys.stderr)
             continue
-        if not (root / day).is_dir():
-            print(f"SKIP {day}: not in {root}", file=sys.stderr)
+        where = day_dir(root, day)
+        if where is None:
+            print(f"SKIP {day}: not in {root} (nor in DIGEST_EXTRA_FEEDS)", file=sys.stderr)
             continue
-        t = evaluate_day(root / day, read_labels(path), model=model)
+        t = evaluate_day(where, read_labels(path), model=model)
         split = "tuned" if name in TUNED else "held-out"
         totals[split].add(t)
         lines += report(f"{name} [{split}]", t, topic_note=in_sample if name in trained else "")

@@ -29,6 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import numpy as np
 from eval_grouping import (
     SEALED,
+    day_dir,
     feeds_dir,
     label_sets,
     load_day,
@@ -58,7 +59,12 @@ def labelled_items() -> list[dict[str, Any]]:
         name = path.stem
         if name in SEALED:
             continue
-        _, entries = load_day(root / name.split(".")[0])
+        where = day_dir(root, name.split(".")[0])
+        if where is None:
+            print(f"SKIP {name}: its snapshots are not in {root} (nor in DIGEST_EXTRA_FEEDS)",
+                  file=sys.stderr)
+            continue
+        _, entries = load_day(where)
         entries = with_vectors(entries)
         idx: dict[tuple[str, str], Any] = {}
         for e in entries:

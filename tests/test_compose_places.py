@@ -243,6 +243,22 @@ def test_an_outlet_with_global_desks_gets_no_home_country() -> None:
     assert where("Seven myths about drinking", "What science says.", dw) == ("World", ())
 
 
+def test_known_outlets_and_country_domains_give_the_home_country() -> None:
+    # an international broadcaster or agency on a generic domain has no home
+    for link in ("https://www.france24.com/en/culture/20260601-star-admits-feud",
+                 "https://apnews.com/article/star-admits-feud-1a2b"):
+        assert where("Star admits feud with co-host", "She spoke on a podcast.", link) == (
+            "World", ())
+    # a national outlet on a generic domain, or on its country's domain
+    for link, region, code in (
+            ("https://www.timesofisrael.com/star-admits-feud/", "Middle East", "IL"),
+            ("https://www.scmp.com/news/article/1/star-admits-feud", "Asia", "HK"),
+            ("https://www.cbc.ca/news/canada/star-admits-feud-1.2", "Americas", "CA"),
+            ("https://www.ynet.co.il/news/article/abc", "Middle East", "IL")):
+        assert where("Star admits feud with co-host", "She spoke on a podcast.", link) == (
+            region, (code,))
+
+
 def test_a_feed_says_its_home_country_or_that_it_has_none() -> None:
     local = Feed("https://herald.example/rss", "Herald", "Herald", country="NZ")
     world = Feed("https://world.example/rss", "World", "World", country="")

@@ -358,7 +358,12 @@ HOME_SUFFIXES: dict[str, str] = {
     ".uk": "GB", ".sg": "SG", ".nz": "NZ", ".au": "AU", ".ph": "PH", ".in": "IN",
     ".ie": "IE", ".ca": "CA", ".za": "ZA", ".ng": "NG", ".ke": "KE", ".pk": "PK",
     ".my": "MY", ".jp": "JP", ".kr": "KR", ".de": "DE", ".fr": "FR", ".it": "IT",
-    ".es": "ES", ".br": "BR", ".mx": "MX",
+    ".es": "ES", ".br": "BR", ".mx": "MX", ".cn": "CN", ".hk": "HK", ".tw": "TW",
+    ".il": "IL", ".ru": "RU", ".ua": "UA", ".gh": "GH", ".ar": "AR", ".cl": "CL",
+    ".pe": "PE", ".nl": "NL", ".se": "SE", ".no": "NO", ".dk": "DK",
+    ".fi": "FI", ".pl": "PL", ".at": "AT", ".ch": "CH", ".be": "BE", ".gr": "GR",
+    ".tr": "TR", ".th": "TH", ".id": "ID", ".vn": "VN", ".bd": "BD", ".lk": "LK",
+    ".np": "NP",
 }
 HOME_HOSTS: dict[str, str] = {
     "straitstimes.com": "SG", "gmanetwork.com": "PH", "abs-cbn.com": "PH",
@@ -369,6 +374,25 @@ HOME_HOSTS: dict[str, str] = {
     "thehindu.com": "IN", "dailymail.co.uk": "", "theguardian.com": "",
     "bbc.co.uk": "", "bbc.com": "", "cnn.com": "", "dw.com": "", "aljazeera.com": "",
     "dw.de": "", "dw-world.de": "",  # DW's earlier domains: still an international broadcaster
+    # International broadcasters, agencies and papers read worldwide: no home country.
+    "france24.com": "", "rfi.fr": "", "euronews.com": "", "reuters.com": "", "apnews.com": "",
+    "afp.com": "", "voanews.com": "", "rferl.org": "", "trtworld.com": "", "cgtn.com": "",
+    "aljazeera.net": "", "ft.com": "", "economist.com": "", "bloomberg.com": "",
+    "news.un.org": "", "nhk.or.jp": "", "i24news.tv": "", "africanews.com": "",
+    # National outlets on a generic domain.
+    "cnbc.com": "US", "axios.com": "US", "thehill.com": "US", "nypost.com": "US",
+    "huffpost.com": "US", "time.com": "US", "newsweek.com": "US", "pbs.org": "US",
+    "theatlantic.com": "US", "vox.com": "US", "bostonglobe.com": "US",
+    "chicagotribune.com": "US", "sfchronicle.com": "US", "cbs.com": "US", "abc.com": "US",
+    "timesofisrael.com": "IL", "jpost.com": "IL", "haaretz.com": "IL", "ynetnews.com": "IL",
+    "israelnationalnews.com": "IL", "indiatimes.com": "IN", "hindustantimes.com": "IN",
+    "indianexpress.com": "IN", "ndtv.com": "IN", "dawn.com": "PK", "scmp.com": "HK",
+    "koreaherald.com": "KR", "channelnewsasia.com": "SG", "sky.com": "GB",
+    "irishtimes.com": "IE", "news24.com": "ZA", "arabnews.com": "SA",
+    "thenationalnews.com": "AE", "gulfnews.com": "AE", "kyivindependent.com": "UA",
+    "themoscowtimes.com": "RU", "bangkokpost.com": "TH", "thejakartapost.com": "ID",
+    "globaltimes.cn": "CN", "chinadaily.com.cn": "CN", "stuff.co.nz": "NZ",
+    "abc.net.au": "AU", "cbc.ca": "CA", "globalnews.ca": "CA", "ctvnews.ca": "CA",
 }
 # Video and social platforms an outlet links to: their host says nothing of the outlet's
 # home, so the feed's own host is read instead.
