@@ -482,3 +482,19 @@ def test_one_name_listed_twice_is_a_config_error(edition: dict[str, object], mes
     with pytest.raises(ConfigError) as err:
         parse_config({"edition": edition}, env={})
     assert str(err.value).startswith(message)
+
+
+def test_a_flag_a_backer_or_a_maker_is_whose_not_where() -> None:
+    # "Panama-flagged": the ship's flag; the strike happens in Iraqi waters
+    placed = place("Drone strike hits Panama-flagged tanker in Iraqi waters",
+                   "The Panama-flagged vessel was anchored off Basra.", (),
+                   "https://news.example/world/drone-strike-panama-flagged-tanker-iraqi-waters",
+                   REGIONS)
+    assert (placed.region, placed.countries[0]) == ("Middle East", "IQ")
+    assert "'Panama' (title) → PA (whose, not where)" in placed.reasons[0]
+    assert where("Russian-made drones hit Kyiv overnight")[1][0] == "UA"
+    assert where("US-led coalition strikes targets near Mosul")[1][0] == "IQ"
+    # alone, the backer is still the only place there is; without the hyphen it is a place
+    assert where("Iran-backed group claims the attack")[0] == "Middle East"
+    assert where("Germany led the talks on the new treaty") == ("Germany", ("DE",))
+    assert where("Brazil made the final after beating Chile")[1][0] == "BR"

@@ -27,7 +27,7 @@ KNOWN_TOPICS: tuple[str, ...] = (
 # kind → how much one mention counts
 _KIND_WEIGHT = {
     "region": 0.8, "name": 1.0, "place": 1.0, "demonym": 0.7, "institution": 0.8, "person": 0.6,
-    "city": 1.0, "configured": 1.0, "nationality": 0.3, "short": 0.7,
+    "city": 1.0, "configured": 1.0, "nationality": 0.3, "short": 0.7, "who": 0.3,
 }
 # less evidence than this (a little more than one place named once in the teaser) leaves a
 # story in World
@@ -151,6 +151,21 @@ _NAME_PARTICLES = frozenset({"de", "De", "del", "Del", "da", "Da", "dos", "van",
                              "Von", "di", "Di", "bin", "ibn"})
 
 
+# A place joined by a hyphen to one of these words says who flags, backs, owns or makes a
+# thing, not where the story happens: "Panama-flagged tanker in Iraqi waters", "Iran-backed
+# militia", "Russian-made drones", "US-led coalition".
+_WHO_AFTER = re.compile(
+    r"(?<=[^\W\d_])[-‐‑](?:flagged|backed|owned|registered|made|led|funded|sponsored|"
+    r"allied|built|supplied|brokered|mediated)\b", re.IGNORECASE)
+
+
+def _who_marks(text: str) -> frozenset[int]:
+    """The positions (in ``words(text)``) of the words that follow such a hyphen."""
+    if "-" not in text and "‐" not in text and "‑" not in text:
+        return frozenset()
+    return frozenset(len(words(text[: m.start()])) for m in _WHO_AFTER.finditer(text))
+
+
 def find_mentions(
     text: str, field: str, start: int = 0, extra: ExtraPlaces = NO_EXTRA,
     research: bool | None = None,
@@ -159,7 +174,7 @@ def find_mentions(
     ``text``, then of GeoNames cities. ``research``: the story is about research (None:
     judged from ``text`` alone). Chinese, Japanese and Korean names are found in the text
     itself (cjk.place_names), after the editor's own."""
-    found = mentions_in(words(text), field, start, extra, research)
+    found = mentions_in(words(text), field, start, extra, research, _who_marks(text))
     if has_cjk(text):
         found += [Mention(f.code, f.text, f.kind, field, start + min(f.offset, 999))
                   for f in place_names(text, extra.cjk)]
@@ -168,9 +183,10 @@ def find_mentions(
 
 def mentions_in(
     toks: Sequence[str], field: str, start: int = 0, extra: ExtraPlaces = NO_EXTRA,
-    research: bool | None = None,
+    research: bool | None = None, who: frozenset[int] = frozenset(),
 ) -> list[Mention]:
-    """``find_mentions`` in text already split by ``words``."""
+    """``find_mentions`` in text already split by ``words``; ``who``: positions of words
+    joined to the word before by a hyphen that makes it an owner or backer (``_WHO_AFTER``)."""
     lows = [t.lower() for t in toks]
     out: list[Mention] = []
     heads = city_heads() if field != "url" else {}
@@ -199,7 +215,9 @@ def mentions_in(
                     break
                 code, alts = hit[0], gz.AMBIGUOUS.get(hit[2], ())
                 kind = hit[1]
-                if i + n < len(toks) and lows[i + n] in (
+                if i + n in who:
+                    kind = "who"  # "a Panama-flagged tanker": whose, not where
+                elif i + n < len(toks) and lows[i + n] in (
                         _PERSON_NOUNS if kind == "demonym" else
                         _SERVICE_NOUNS if kind == "name" else ()):
                     kind = "nationality"  # "a Russian tourist in Goa": who, not where
@@ -436,10 +454,13 @@ def place(
     mentions += find_mentions(teaser, "teaser", 3000, extra, study)
     mentions = _resolve(mentions, hints)
     # a person's nationality weighs less only against another country named in the story
-    placed = {m.code for m in mentions if m.kind not in ("nationality", "demonym")
+    placed = {m.code for m in mentions if m.kind not in ("nationality", "demonym", "who")
               and m.code not in ("", "-")}
+    # and a flag or backer ("Iran-backed group claims attack") only when nothing else is named
+    named_else = any(m.kind != "who" and m.code not in ("", "-") for m in mentions)
     mentions = [dataclasses.replace(m, kind="demonym")
-                if m.kind == "nationality" and (not placed or m.code in placed) else m
+                if (m.kind == "nationality" and (not placed or m.code in placed))
+                or (m.kind == "who" and not named_else) else m
                 for m in mentions]
     country_score: dict[str, float] = {}
     first_seen: dict[str, int] = {}
@@ -597,6 +618,8 @@ def _evidence(mentions: Sequence[Mention], hints: Sequence[str]) -> str:
         item = f"'{m.text}' ({m.field}) → {m.code.lstrip('@')}"
         if m.kind == "configured":
             item += " (edition.places)"
+        elif m.kind == "who":
+            item += " (whose, not where)"
         if item not in seen:
             seen.append(item)
     seen += [f"URL section → {h}" for h in hints]
