@@ -11,7 +11,9 @@ The topic model reads each entry's sentence vector, which `digest collect` compu
 per new entry and stores (digest.pipeline.ensure_vectors): the vectors are made first, and
 that cost (per entry, at collect time, measured on 200 entries) is printed on its own;
 grouping is then timed with every entry's own vector (edition.text_model on, the default:
-topics and cross-outlet merging read them) and without them (rules alone).
+topics and cross-outlet merging read them) and without them (rules alone). A fixed Python loop
+is timed between the runs: the machine's speed at that moment, so that a slow run can be told
+from slow code (the grouping's time in loops is comparable between runs and machines).
 """
 
 from __future__ import annotations
@@ -68,6 +70,16 @@ def corpus(n: int) -> tuple[list[Feed], list[Entry]]:
     return feeds, out
 
 
+def reference_loop() -> float:
+    """Seconds for a fixed pure-Python loop (10 million additions): how fast the machine is
+    right now, so that runs on a loaded or slower machine can be compared by ratio."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(10_000_000):
+        total += i
+    return time.perf_counter() - start
+
+
 def main(argv: list[str]) -> int:
     n = int(argv[0]) if argv else 2000
     runs = int(argv[1]) if len(argv) > 1 else 7
@@ -88,7 +100,9 @@ def main(argv: list[str]) -> int:
     timings: dict[str, list[float]] = {
         "region": [], "topic": [], "feed": [], "topic, rules only": []
     }
+    loops: list[float] = []
     for _ in range(runs):
+        loops.append(reference_loop())
         for mode in timings:
             group_by = mode.split(",")[0]
             cfg = EditionConfig(group_by=group_by, max_items=30, max_per_section=6,
@@ -106,6 +120,11 @@ def main(argv: list[str]) -> int:
         print(f"  group_by={mode:17} {med * 1000:7.1f} ms  (min {min(t) * 1000:.1f}, "
               f"max {max(t) * 1000:.1f})  {verdict}")
     print(f"  last edition: {len(edition.stories)} stories in {len(edition.sections)} sections")
+    loop = statistics.median(loops)
+    print(f"machine reference: a 10-million-step Python loop, median {loop * 1000:.0f} ms "
+          f"(min {min(loops) * 1000:.0f}, max {max(loops) * 1000:.0f}), run between the "
+          f"groupings; group_by=region took {statistics.median(timings['region']) / loop:.2f} "
+          f"loops")
     return 0
 
 
