@@ -498,3 +498,19 @@ def test_a_flag_a_backer_or_a_maker_is_whose_not_where() -> None:
     assert where("Iran-backed group claims the attack")[0] == "Middle East"
     assert where("Germany led the talks on the new treaty") == ("Germany", ("DE",))
     assert where("Brazil made the final after beating Chile")[1][0] == "BR"
+
+
+def test_a_us_dollar_amount_is_not_a_place() -> None:
+    # outlets everywhere write amounts in US dollars: the bank's own place decides
+    assert where("DBS sued for US$1 billion in 1MDB-linked claim",
+                 "The Singapore lender will fight the suit.") == ("Asia", ("SG",))
+    assert where("Lender posts US$3 billion profit", "") == ("World", ())
+    # the country written out is still the country
+    assert where("US Treasury sells $30 billion of bonds", "")[1] == ("US",)
+
+
+def test_an_indian_business_paper_is_indian_and_cna_has_no_home() -> None:
+    bs = "https://www.business-standard.com/markets/news/brokerage-prefers-exchange-1.html"
+    assert where("Brokerage prefers one exchange over another", "", bs) == ("Asia", ("IN",))
+    cna = "https://www.channelnewsasia.com/business/chip-maker-buys-start-up-123"
+    assert where("Chip maker buys start-up for $1.35 billion", "", cna) == ("World", ())

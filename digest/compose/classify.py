@@ -159,6 +159,10 @@ _WHO_AFTER = re.compile(
     r"allied|built|supplied|brokered|mediated)\b", re.IGNORECASE)
 
 
+# "US$1 billion" is a currency that outlets everywhere write, not a place of the story.
+_US_DOLLAR = re.compile(r"\bU\.?S\.?\s?\$")
+
+
 def _who_marks(text: str) -> frozenset[int]:
     """The positions (in ``words(text)``) of the words that follow such a hyphen."""
     if "-" not in text and "‐" not in text and "‑" not in text:
@@ -174,6 +178,8 @@ def find_mentions(
     ``text``, then of GeoNames cities. ``research``: the story is about research (None:
     judged from ``text`` alone). Chinese, Japanese and Korean names are found in the text
     itself (cjk.place_names), after the editor's own."""
+    if "$" in text:
+        text = _US_DOLLAR.sub("USD ", text)
     found = mentions_in(words(text), field, start, extra, research, _who_marks(text))
     if has_cjk(text):
         found += [Mention(f.code, f.text, f.kind, field, start + min(f.offset, 999))

@@ -379,6 +379,9 @@ HOME_HOSTS: dict[str, str] = {
     "afp.com": "", "voanews.com": "", "rferl.org": "", "trtworld.com": "", "cgtn.com": "",
     "aljazeera.net": "", "ft.com": "", "economist.com": "", "bloomberg.com": "",
     "news.un.org": "", "nhk.or.jp": "", "i24news.tv": "", "africanews.com": "",
+    # CNA: Singapore's, but an Asian broadcaster whose world and business pages are agency
+    # copy from everywhere (its Singapore pages say so in the link: /singapore/…)
+    "channelnewsasia.com": "",
     # National outlets on a generic domain.
     "cnbc.com": "US", "axios.com": "US", "thehill.com": "US", "nypost.com": "US",
     "huffpost.com": "US", "time.com": "US", "newsweek.com": "US", "pbs.org": "US",
@@ -387,7 +390,9 @@ HOME_HOSTS: dict[str, str] = {
     "timesofisrael.com": "IL", "jpost.com": "IL", "haaretz.com": "IL", "ynetnews.com": "IL",
     "israelnationalnews.com": "IL", "indiatimes.com": "IN", "hindustantimes.com": "IN",
     "indianexpress.com": "IN", "ndtv.com": "IN", "dawn.com": "PK", "scmp.com": "HK",
-    "koreaherald.com": "KR", "channelnewsasia.com": "SG", "sky.com": "GB",
+    "koreaherald.com": "KR", "sky.com": "GB",
+    "business-standard.com": "IN", "livemint.com": "IN", "moneycontrol.com": "IN",
+    "financialexpress.com": "IN", "thehindubusinessline.com": "IN", "ptinews.com": "IN",
     "irishtimes.com": "IE", "news24.com": "ZA", "arabnews.com": "SA",
     "thenationalnews.com": "AE", "gulfnews.com": "AE", "kyivindependent.com": "UA",
     "themoscowtimes.com": "RU", "bangkokpost.com": "TH", "thejakartapost.com": "ID",
