@@ -45,7 +45,6 @@ from eval_grouping import (
 )
 
 from digest.compose import cluster as C
-from digest.compose.cjk import has_cjk
 from digest.compose.vectors import decode
 from digest.types import Entry
 
@@ -104,7 +103,6 @@ def pair_rows(entries: Sequence[Entry], story: Sequence[str]) -> list[dict[str, 
             "names": len(ents[i] & ents[j]),
             "named": not (head[i].isdisjoint(ents[j]) and head[j].isdisjoint(ents[i])),
             "hours": gap.total_seconds() / 3600,
-            "script": has_cjk(entries[i].title) and has_cjk(entries[j].title),
         })
     return rows
 
@@ -115,8 +113,7 @@ def rules_say(r: dict[str, Any], t: float = THRESHOLD) -> bool:
     return (sim >= t * C.CROSS_FEED_FACTOR
             or (sim >= t * C.ENTITY_FACTOR and r["names"] >= C.ENTITY_MIN)
             or (sim >= t * C.VECTOR_FACTOR and r["vectors"] >= C.VECTOR_MIN)
-            or (sim >= t * C.NAMED_FACTOR and r["named"] and r["vectors"] >= C.NAMED_VECTOR_MIN)
-            or (r["script"] and r["vectors"] >= C.VECTOR_MIN))
+            or (sim >= t * C.NAMED_FACTOR and r["named"] and r["vectors"] >= C.NAMED_VECTOR_MIN))
 
 
 def features(r: dict[str, Any]) -> list[float]:

@@ -14,7 +14,6 @@ import pair_study
 
 from digest.compose import cluster
 from tests.test_topicmodel import (
-    GUO,
     OTHER_NEWS,
     OUTLET_A,
     OUTLET_B,
@@ -30,11 +29,9 @@ def test_the_studys_rules_are_the_merges_rules() -> None:
     entries += [told(OUTLET_A, *STUDY[0], 3), told(OUTLET_B, *STUDY[1], 2),
                 told(OUTLET_A, *PALME[0], 3), told(OUTLET_B, *PALME[1], 2),
                 told(OUTLET_B, "Bank of Japan lifts rates for the first time in years",
-                     "The central bank raised its key rate.", 5),
-                told(OUTLET_A, *GUO[0], 3), told(OUTLET_B, *GUO[1], 2)]
-    story = [""] * len(OTHER_NEWS) + ["steroids", "steroids", "palme", "palme", "", "guo",
-                                      "guo"]
-    story[0] = story[-3] = "boj"
+                     "The central bank raised its key rate.", 5)]
+    story = [""] * len(OTHER_NEWS) + ["steroids", "steroids", "palme", "palme", ""]
+    story[0] = story[-1] = "boj"
     rows = pair_study.pair_rows(entries, story)
     said = {(r["i"], r["j"]) for r in rows if pair_study.rules_say(r)}
     # what the merge itself joins, pair by pair (cross-feed pairs only, as in the study)
@@ -42,7 +39,7 @@ def test_the_studys_rules_are_the_merges_rules() -> None:
     joined = {(a, b) for g in groups for a in g for b in g
               if a < b and entries[a].feed_url != entries[b].feed_url}
     n = len(OTHER_NEWS)
-    assert said == joined == {(0, n + 4), (n, n + 1), (n + 2, n + 3), (n + 5, n + 6)}
+    assert said == joined == {(0, n + 4), (n, n + 1), (n + 2, n + 3)}
     assert {(r["i"], r["j"]) for r in rows if r["same"]} == said
     steroids = next(r for r in rows if (r["i"], r["j"]) == (n, n + 1))
     assert steroids["vectors"] >= cluster.VECTOR_MIN and steroids["hours"] == 1.0

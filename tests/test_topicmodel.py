@@ -273,30 +273,3 @@ def test_one_outlets_own_pieces_are_never_joined_by_their_vectors() -> None:
     a, b = told(OUTLET_A, *STUDY[0], 3), told(OUTLET_A, *STUDY[1], 2)
     stories = edition_of([a, b, *other]).stories
     assert len([s for s in stories if "teroids" in s.title]) == 2
-
-
-GUO = (("前军委副主席郭伯雄病逝", "新华社称其因病医治无效去世。"),
-       ("【官方通报】郭伯雄因肺癌死亡", "官方媒体周一发布消息，这位前上将在医院去世。"))
-CHINESE_OTHER = (("缅甸军机炸弹落入云南 四名村民死亡", "中国外交部提出严正交涉。"),
-                 ("台风“海燕”登陆福建 两人死亡", "气象台发布红色预警。"))
-
-
-def test_two_outlets_chinese_headlines_alike_in_meaning_are_one_story() -> None:
-    # read in pairs of characters, the two tellings share little ("郭伯", "伯雄"): their
-    # sentence vectors (0.93) make them one story
-    other = [told(WIRE, t, s, 4) for t, s in OTHER_NEWS]
-    a, b = told(OUTLET_A, *GUO[0], 3), told(OUTLET_B, *GUO[1], 2)
-    merged = edition_of([a, b, *other])
-    (guo,) = [s for s in merged.stories if "郭伯雄" in s.title]
-    assert [src.name for src in guo.also] in (["Outlet A"], ["Outlet B"])
-    assert "same story: 2 items from 2 outlet(s), joined by alike meaning" in guo.reasons
-    assert len(merged.stories) == len(OTHER_NEWS) + 1
-    # without the text model, or from one outlet, they stay two
-    assert len(edition_of([a, b, *other], text_model=False).stories) == len(OTHER_NEWS) + 2
-    b_own = told(OUTLET_A, *GUO[1], 2)
-    assert len(edition_of([a, b_own, *other]).stories) == len(OTHER_NEWS) + 2
-    # two deadly events told alike (vectors 0.915) stay two stories
-    c, d = told(OUTLET_A, *CHINESE_OTHER[0], 3), told(OUTLET_B, *CHINESE_OTHER[1], 2)
-    vc, vd = vectors.decode(c.vector), vectors.decode(d.vector)
-    assert vc is not None and vd is not None and float(vc @ vd) < 0.92
-    assert len(edition_of([c, d, *other]).stories) == len(OTHER_NEWS) + 2

@@ -17,9 +17,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-import numpy as np
-
-from digest.compose.cjk import has_cjk
 from digest.compose.classify import mentions_in
 from digest.compose.text import STOPWORDS, stem, teaser_text, terms_of, words
 from digest.compose.vectors import Vec, decode
@@ -65,13 +62,6 @@ VECTOR_FACTOR = 0.75
 # tuning days this found 5 more right pairs and no wrong one (docs/grouping.md).
 NAMED_VECTOR_MIN = 0.90
 NAMED_FACTOR = 0.5
-# Chinese, Japanese and Korean tellings are read in pairs of characters, whose TF-IDF
-# cosines run far lower than English words' ("中国前中央军委副主席徐才厚去世" and "【真理部】
-# 徐才厚因膀胱癌死亡": 0.19), and they have no capitalised names: two outlets' headlines in
-# those scripts are one story when their sentence vectors reach VECTOR_MIN, whatever their
-# words (over 2,129 such pairs of five Chinese outlets, 24 h apart: 19 of 19 right, where
-# the word floor kept 8). Groups joined so must still have alike mean vectors
-# (NAMED_VECTOR_MIN), so that one close pair cannot chain two events.
 
 
 # One outlet's series share a title template: "Kabayan | Teleradyo (3 September 2020)",
@@ -105,7 +95,6 @@ class Pair:
     similarity: float
     by_entities: bool = False  # found through shared rare names (see ENTITY_MIN)
     by_vector: bool = False  # found through the sentence vectors (see VECTOR_MIN)
-    by_script: bool = False  # two CJK headlines joined by their vectors alone (see above)
 
 
 def series_parts(entries: Sequence[Entry]) -> list[tuple[frozenset[str], frozenset[str]]]:
@@ -281,38 +270,8 @@ def similar_pairs(
                 sim, by_vector = need, True
             if sim >= need and abs(times[i] - times[j]) <= WINDOW:
                 pairs.append(Pair(i, j, sim, by_entities, by_vector))
-    if sem is not None:
-        found = {(p.i, p.j) for p in pairs}
-        pairs += [p for p in _script_pairs(entries, sem, alone, times, threshold)
-                  if (p.i, p.j) not in found]
     pairs.sort(key=lambda p: (-p.similarity, p.i, p.j))
     return pairs
-
-
-def _script_pairs(entries: Sequence[Entry], sem: Sequence[Vec | None], alone: Sequence[bool],
-                  times: Sequence[dt.datetime], threshold: float) -> list[Pair]:
-    """Two outlets' CJK headlines whose sentence vectors reach VECTOR_MIN (see above)."""
-    idx = [i for i, e in enumerate(entries)
-           if not alone[i] and sem[i] is not None and has_cjk(e.title)]
-    if len(idx) < 2:
-        return []
-    m = np.stack([sem[i] for i in idx])  # type: ignore[misc]
-    close = np.triu(m @ m.T >= VECTOR_MIN, k=1)
-    need = threshold * CROSS_FEED_FACTOR
-    out: list[Pair] = []
-    for a, b in zip(*np.nonzero(close), strict=True):
-        i, j = idx[int(a)], idx[int(b)]
-        if entries[i].feed_url != entries[j].feed_url and abs(times[i] - times[j]) <= WINDOW:
-            out.append(Pair(i, j, need, by_vector=True, by_script=True))
-    return out
-
-
-def _mean_alike(a: Vec | None, b: Vec | None) -> bool:
-    """Two groups' summed sentence vectors point alike (NAMED_VECTOR_MIN)."""
-    if a is None or b is None:
-        return False
-    na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
-    return na > 0 and nb > 0 and float(a @ b) / (na * nb) >= NAMED_VECTOR_MIN
 
 
 def _alike(a: Vec | None, b: Vec | None, least: float = VECTOR_MIN) -> bool:
@@ -409,29 +368,14 @@ def cluster_explained(
         return i
 
     sem = [decode(e.vector) for e in entries] if use_vectors else None
-    sem_sums: dict[int, Vec] = {}  # group root → sum of its members' sentence vectors
-
-    def sem_sum(i: int) -> Vec | None:
-        if sem is None or sem[i] is None:
-            return None
-        return sem_sums.get(i, sem[i])
-
     how: dict[int, set[str]] = {}  # group root → what joined its members
     for p in similar_pairs(entries, vecs, threshold, sig.titles, sig.names, sem, sig.headline):
         a, b = root(p.i), root(p.j)
         if a == b:
             continue
-        if p.by_script:
-            if not _mean_alike(sem_sum(a), sem_sum(b)):
-                continue
-        else:
-            floor = ENTITY_FACTOR if p.by_entities or p.by_vector else CENTROID_FACTOR
-            if _centroid_cosine(sums[a], sums[b], norm(a), norm(b)) < threshold * floor:
-                continue
-        sa, sb = sem_sum(a), sem_sum(b)
-        if sa is not None and sb is not None:
-            sem_sums[a] = sa + sb
-        sem_sums.pop(b, None)
+        floor = ENTITY_FACTOR if p.by_entities or p.by_vector else CENTROID_FACTOR
+        if _centroid_cosine(sums[a], sums[b], norm(a), norm(b)) < threshold * floor:
+            continue
         parent[b] = a
         how.setdefault(a, set()).update(how.pop(b, set()))
         how[a].add("vectors" if p.by_vector else "names" if p.by_entities else "words")
