@@ -514,3 +514,13 @@ def test_an_indian_business_paper_is_indian_and_cna_has_no_home() -> None:
     assert where("Brokerage prefers one exchange over another", "", bs) == ("Asia", ("IN",))
     cna = "https://www.channelnewsasia.com/business/chip-maker-buys-start-up-123"
     assert where("Chip maker buys start-up for $1.35 billion", "", cna) == ("World", ())
+
+
+def test_whose_not_where_in_other_spellings_and_in_the_link() -> None:
+    assert where("U.S.-led coalition strikes targets near Mosul")[1][0] == "IQ"
+    assert where("Iran–backed militia shells a base in Syria")[1][0] == "SY"
+    # the link's slug keeps the flag a flag
+    placed = place("Tanker hit by a drone overnight", "The crew was unhurt.", (),
+                   "https://news.example/2026/09/10/panama-flagged-tanker-hit-off-iraqi-coast",
+                   REGIONS)
+    assert (placed.region, placed.countries[0]) == ("Middle East", "IQ")

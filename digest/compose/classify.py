@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from digest.compose import gazetteer as gz
 from digest.compose.cjk import OwnNames, has_cjk, place_names
 from digest.compose.places import city_heads, city_index
-from digest.compose.text import fold, url_host, url_path_parts, words
+from digest.compose.text import fold, normalise, url_host, url_path_parts, words
 
 KNOWN_TOPICS: tuple[str, ...] = (
     "Politics", "Business", "Science & Technology", "Environment", "Health", "Culture", "Sports",
@@ -154,9 +154,10 @@ _NAME_PARTICLES = frozenset({"de", "De", "del", "Del", "da", "Da", "dos", "van",
 # A place joined by a hyphen to one of these words says who flags, backs, owns or makes a
 # thing, not where the story happens: "Panama-flagged tanker in Iraqi waters", "Iran-backed
 # militia", "Russian-made drones", "US-led coalition".
-_WHO_AFTER = re.compile(
-    r"(?<=[^\W\d_])[-‐‑](?:flagged|backed|owned|registered|made|led|funded|sponsored|"
-    r"allied|built|supplied|brokered|mediated)\b", re.IGNORECASE)
+_WHO_WORDS = (r"flagged|backed|owned|registered|made|led|funded|sponsored|allied|built|"
+              r"supplied|brokered|mediated")
+_WHO_AFTER = re.compile(r"(?<=[^\W\d_])[-‐‑–](?:" + _WHO_WORDS + r")\b", re.IGNORECASE)
+_SLUG_HYPHEN = re.compile(r"-(?!(?:" + _WHO_WORDS + r")\b)")
 
 
 # "US$1 billion" is a currency that outlets everywhere write, not a place of the story.
@@ -165,8 +166,9 @@ _US_DOLLAR = re.compile(r"\bU\.?S\.?\s?\$")
 
 def _who_marks(text: str) -> frozenset[int]:
     """The positions (in ``words(text)``) of the words that follow such a hyphen."""
-    if "-" not in text and "‐" not in text and "‑" not in text:
+    if "-" not in text and "‐" not in text and "‑" not in text and "–" not in text:
         return frozenset()
+    text = normalise(text)  # "U.S.-led" is "US-led", as words() reads it
     return frozenset(len(words(text[: m.start()])) for m in _WHO_AFTER.finditer(text))
 
 
@@ -398,7 +400,8 @@ def _url_words(url: str | None) -> tuple[list[str], str]:
             if gz.URL_PLACES[base]:
                 hints.append(gz.URL_PLACES[base])
         elif "-" in p and not p.startswith("a-"):
-            slug_parts.append(p.replace("-", " "))
+            # the hyphen of "panama-flagged" stays: the slug's flag is whose, not where
+            slug_parts.append(_SLUG_HYPHEN.sub(" ", p))
         elif k < len(parts) - 1 and (code := _section_place(p)):
             hints.append(code)  # a local desk: /news/cities/mumbai/…, /national/karnataka/
     return hints, " ".join(slug_parts)

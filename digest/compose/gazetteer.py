@@ -381,7 +381,7 @@ HOME_HOSTS: dict[str, str] = {
     "news.un.org": "", "nhk.or.jp": "", "i24news.tv": "", "africanews.com": "",
     # CNA: Singapore's, but an Asian broadcaster whose world and business pages are agency
     # copy from everywhere (its Singapore pages say so in the link: /singapore/…)
-    "channelnewsasia.com": "",
+    "channelnewsasia.com": "", "swissinfo.ch": "",  # the same for swissinfo
     # National outlets on a generic domain.
     "cnbc.com": "US", "axios.com": "US", "thehill.com": "US", "nypost.com": "US",
     "huffpost.com": "US", "time.com": "US", "newsweek.com": "US", "pbs.org": "US",
