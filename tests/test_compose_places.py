@@ -524,3 +524,26 @@ def test_whose_not_where_in_other_spellings_and_in_the_link() -> None:
                    "https://news.example/2026/09/10/panama-flagged-tanker-hit-off-iraqi-coast",
                    REGIONS)
     assert (placed.region, placed.countries[0]) == ("Middle East", "IQ")
+
+
+def test_a_central_bank_or_market_regulator_names_its_country() -> None:
+    for title, code in (("RBI holds the repo rate at 6.5%", "IN"),
+                        ("BOJ hints at a September hike", "JP"),
+                        ("SNB keeps its policy rate at zero", "CH"),
+                        ("Reserve Bank of Australia lifts rates", "AU"),
+                        ("PBOC cuts banks' reserve ratio", "CN"),
+                        ("CAC 40 slides as luxury stocks fall", "FR")):
+        assert where(title)[1] == (code,), title
+
+
+def test_little_evidence_for_the_outlets_own_country_is_enough() -> None:
+    bs = "https://www.business-standard.com/opinion/editorial/shifting-expectations-1.html"
+    # the teaser names India's central bank once: too little alone, but it is the paper's home
+    placed = place("Shifting expectations", "The RBI minutes sound more hawkish.", (), bs,
+                   REGIONS)
+    assert (placed.region, placed.countries) == ("Asia", ("IN",))
+    assert "the outlet's home country" in placed.reasons[0]
+    # the same little evidence for another country stays World
+    other = place("Shifting expectations", "The BOJ minutes sound more hawkish.", (), bs,
+                  REGIONS)
+    assert other.region == "World"

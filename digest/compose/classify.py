@@ -532,6 +532,12 @@ def place(
             return Placement(region, (filed.code,), kicker, (why,))
     if total < MIN_EVIDENCE:
         if total > 0:
+            fallback = _home_fallback(url, regions, home, home_source)
+            if fallback.countries and countries and countries[0] == fallback.countries[0]:
+                # the little the story names is the outlet's own country: that is enough
+                why = (f"region {fallback.region}: little evidence "
+                       f"({_evidence(mentions, hints)}), the outlet's home country")
+                return dataclasses.replace(fallback, countries=countries, reasons=(why,))
             why = f"region World: too little evidence ({_evidence(mentions, hints)})"
             return Placement(gz.WORLD, countries, None, (why,))
         if _GLOBAL.intersection(story_words):

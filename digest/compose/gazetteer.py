@@ -256,7 +256,14 @@ INSTITUTIONS: dict[str, str] = {
     "ASX": "AU", "FTSE": "GB", "Nikkei": "JP", "Hang Seng": "HK", "Sensex": "IN",
     "Nifty 50": "IN", "DAX": "DE", "Kospi": "KR", "TSX": "CA", "JSE": "ZA",
     "Dow Jones": "US", "Nasdaq": "US", "NYSE": "US", "S&P 500": "US", "SGX": "SG",
-    "Straits Times Index": "SG", "NZX": "NZ", "Bovespa": "BR",
+    "Straits Times Index": "SG", "NZX": "NZ", "Bovespa": "BR", "CAC 40": "FR", "Topix": "JP",
+    # central banks and market regulators: a rate decision is its country's news
+    "BoE": "GB", "BOJ": "JP", "SNB": "CH", "Swiss National Bank": "CH",
+    "RBA": "AU", "Reserve Bank of Australia": "AU", "RBNZ": "NZ",
+    "Reserve Bank of New Zealand": "NZ", "Bank of Korea": "KR", "BOK": "KR", "Banxico": "MX",
+    "Riksbank": "SE", "Norges Bank": "NO", "PBOC": "CN",
+    "People's Bank of China": "CN", "CSRC": "CN", "HKMA": "HK", "RBI": "IN",
+    "Reserve Bank of India": "IN", "SEBI": "IN", "Banque de France": "FR",
 }
 
 # Heads of state and government (and a few others) who mostly stand for their country.
