@@ -166,7 +166,7 @@ _US_DOLLAR = re.compile(r"\bU\.?S\.?\s?\$")
 
 def _who_marks(text: str) -> frozenset[int]:
     """The positions (in ``words(text)``) of the words that follow such a hyphen."""
-    if "-" not in text and "‐" not in text and "‑" not in text and "–" not in text:
+    if not any(h in text for h in "-‐‑–"):  # the hyphens _WHO_AFTER reads
         return frozenset()
     text = normalise(text)  # "U.S.-led" is "US-led", as words() reads it
     return frozenset(len(words(text[: m.start()])) for m in _WHO_AFTER.finditer(text))

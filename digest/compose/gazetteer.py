@@ -403,9 +403,7 @@ HOME_HOSTS: dict[str, str] = {
     "irishtimes.com": "IE", "news24.com": "ZA", "arabnews.com": "SA",
     "thenationalnews.com": "AE", "gulfnews.com": "AE", "kyivindependent.com": "UA",
     "themoscowtimes.com": "RU", "bangkokpost.com": "TH", "thejakartapost.com": "ID",
-    "globaltimes.cn": "CN", "chinadaily.com.cn": "CN", "stuff.co.nz": "NZ",
-    "abc.net.au": "AU", "cbc.ca": "CA", "globalnews.ca": "CA", "ctvnews.ca": "CA",
-}
+}  # (outlets on their country's domain — cbc.ca, abc.net.au — need no entry: HOME_SUFFIXES)
 # Video and social platforms an outlet links to: their host says nothing of the outlet's
 # home, so the feed's own host is read instead.
 PLATFORM_HOSTS: tuple[str, ...] = (
