@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
@@ -32,6 +33,9 @@ _KIND_WEIGHT = {
 # less evidence than this (a little more than one place named once in the teaser) leaves a
 # story in World
 MIN_EVIDENCE = 1.0
+# the share of a story's evidence its region must hold; less, and the story is about
+# several regions: World
+DOMINANT_SHARE = 0.5
 # field → how much a mention there counts
 _FIELD_WEIGHT = {"title": 3.0, "categories": 0.8, "url": 1.5, "teaser": 1.0}
 _MAX_PHRASE = 4
@@ -196,15 +200,26 @@ def mentions_in(
     """``find_mentions`` in text already split by ``words``; ``who``: positions of words
     joined to the word before by a hyphen that makes it an owner or backer (``_WHO_AFTER``)."""
     lows = [t.lower() for t in toks]
-    out: list[Mention] = []
     heads = city_heads() if field != "url" else {}
+    folded = [fold(t) for t in lows] if extra.lookup else lows
+    # Only a word that can start a name is looked at (most words start none).
+    starts = [i for i, (low, f) in enumerate(zip(lows, folded, strict=True))
+              if low in _FIRST or low in heads or f in extra.longest]
+    out: list[Mention] = []
+    if not starts:
+        return out
+    at = frozenset(starts)
     if research is None:
         research = not _RESEARCH.isdisjoint(lows)
     research = research and field != "url"
     names_readable = field != "url" and not _title_case(toks)
-    folded = [fold(t) for t in lows] if extra.lookup else lows
-    i = 0
+    i = starts[0]
     while i < len(toks):
+        if i not in at:  # on to the next word that can start a name
+            k = bisect_left(starts, i)
+            if k == len(starts):
+                break
+            i = starts[k]
         n = _configured(toks, folded, i, field, extra) if extra.lookup else 0
         if n:
             code, kind, _ = extra.lookup[" ".join(folded[i : i + n])]
@@ -550,7 +565,7 @@ def place(
         return _home_fallback(url, regions, home, home_source)
     best = min(region_score, key=lambda r: (-region_score[r], region_first[r]))
     evidence = _evidence(mentions, hints)
-    if best == gz.WORLD or region_score[best] < 0.5 * total:
+    if best == gz.WORLD or region_score[best] < DOMINANT_SHARE * total:
         named = sorted(r for r in region_score if r != gz.WORLD)
         why = f"region World: places in {len(named)} regions ({', '.join(named)})"
         if best == gz.WORLD and len(named) <= 1:

@@ -6,6 +6,7 @@ import html
 import re
 import unicodedata
 from collections.abc import Sequence
+from functools import lru_cache
 from urllib.parse import unquote, urlsplit
 
 from digest.compose.cjk import bigrams, has_cjk, needs_split
@@ -80,6 +81,7 @@ def fold(word: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
 
 
+@lru_cache(maxsize=1 << 16)  # a day's news uses a few thousand words, over and over
 def stem(word: str) -> str:
     """A light stem so that "fires" meets "fire" and "killed" meets "kills"; accents off."""
     w = fold(word.lower())
