@@ -547,3 +547,27 @@ def test_little_evidence_for_the_outlets_own_country_is_enough() -> None:
     other = place("Shifting expectations", "The BOJ minutes sound more hawkish.", (), bs,
                   REGIONS)
     assert other.region == "World"
+
+
+def test_a_market_move_is_placed_by_its_market_not_by_what_moved_it() -> None:
+    wrap = "Traders in Tokyo and New York weighed the fighting around Iran."
+    # the headline names only the causes: a worldwide move
+    placed = place("Stocks fall as US-Iran turmoil keeps oil elevated", wrap, (),
+                   "https://news.example/markets/stocks-fall-as-us-iran-turmoil", REGIONS)
+    assert placed.region == "World" and placed.countries == ("US", "IR")
+    assert "a market move; the headline names only what moved it ('US', 'Iran')" \
+        in placed.reasons[0]
+    assert where("Oil prices settle up US$4 a barrel on renewed Iran fighting", wrap)[0] \
+        == "World"
+    # the market named before its causes decides
+    assert where("ASX set to jump as Wall Street rally rolls on", wrap) == ("Oceania", ("AU",))
+    placed = place("US yields set to rise on Iran war, tariffs", wrap, (), None, REGIONS)
+    assert (placed.region, placed.countries) == ("Americas", ("US",))
+    assert "(a market move; what moved it aside: 'Iran')" in placed.reasons[0]
+    # no market move, or no place among the causes: the usual rules
+    assert where("Iran strikes a tanker as the Gulf crisis deepens")[0] == "Middle East"
+    assert where("Japanese stocks fall as the yen firms")[0] == "Asia"
+    assert where("Shaqiri drops a bombshell as Swiss prepare for Romania")[0] == "Europe"
+    # a merged story: each headline is read on its own
+    assert where("Iran strikes a tanker in the Gulf | Oil prices rise as Iran conflict escalates",
+                 "")[0] == "Middle East"

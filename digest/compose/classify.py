@@ -455,6 +455,72 @@ def country_regions(overrides: Mapping[str, Sequence[str]]) -> dict[str, str]:
     return mapping
 
 
+# A market move told from its causes: "Stocks fall as US-Iran turmoil keeps oil elevated",
+# "Oil prices rise as Middle East conflict escalates". The market is where the story
+# happens; the places after "as", "on", "amid" … are what moved it. A headline where a
+# market noun is followed within a few words by a move word, and a place comes after such a
+# word, is placed by the places before it ("ASX set to jump as Wall Street rally rolls on":
+# Australia; "US yields set to rise on Iran war": the US), or in World when it names none
+# there (a worldwide move).
+_MARKET_NOUNS = frozenset({
+    "stocks", "stock", "shares", "equities", "bonds", "bond", "yields", "yield", "treasuries",
+    "markets", "market", "oil", "crude", "brent", "gold", "silver", "copper", "futures",
+    "rupee", "yen", "yuan", "ringgit", "peso", "rand", "lira", "sensex", "nifty", "nasdaq",
+    "dow", "ftse", "dax", "nikkei", "asx", "tsx", "kospi", "bourse", "bourses",
+})
+_MARKET_MOVES = frozenset({
+    "fall", "falls", "fell", "rise", "rises", "rose", "sink", "sinks", "sank", "jump", "jumps",
+    "jumped", "gain", "gains", "gained", "slide", "slides", "slid", "rally", "rallies",
+    "rallied", "climb", "climbs", "climbed", "drop", "drops", "dropped", "surge", "surges",
+    "surged", "tumble", "tumbles", "tumbled", "settle", "settles", "settled", "extend",
+    "extends", "slump", "slumps", "slumped", "spike", "spikes", "spiked", "soar", "soars",
+    "soared", "plunge", "plunges", "plunged", "dip", "dips", "dipped", "edge", "edges",
+    "slip", "slips", "slipped", "retreat", "retreats", "rebound", "rebounds", "steady",
+    "steadies", "higher", "lower", "advance", "advances", "decline", "declines",
+})
+_MARKET_CAUSES = frozenset({"as", "on", "amid", "after", "over", "with", "despite",
+                            "following"})
+# words between the market and its move: "Oil prices settle", "US yields set to rise"
+_MARKET_GAP = 3
+
+
+def _market_cause(toks: Sequence[str]) -> int | None:
+    """The position of the word that starts a market move's causes in a headline split by
+    ``words`` ("Stocks fall as …": the "as"), or None when it is no market move."""
+    lows = [t.lower() for t in toks]
+    for i, low in enumerate(lows):
+        if low not in _MARKET_NOUNS:
+            continue
+        move = next((j for j in range(i + 1, min(i + 2 + _MARKET_GAP, len(lows)))
+                     if lows[j] in _MARKET_MOVES), None)
+        if move is not None:
+            return next((k for k in range(move + 1, len(lows))
+                         if lows[k] in _MARKET_CAUSES), None)
+    return None
+
+
+def _market_split(title: str, mentions: Sequence[Mention]) -> tuple[list[Mention], str] | None:
+    """For a market move whose headline names what moved it (see ``_MARKET_NOUNS``): the
+    headline's places of the market itself, and the names of the causes; else None.
+    ``title``: the headlines of a story's tellings, joined by " | "."""
+    if "$" in title:
+        title = _US_DOLLAR.sub("USD ", title)
+    causes: list[tuple[int, int]] = []  # word positions of the causes, per headline
+    offset = 0
+    for part in title.split(" | "):
+        toks = words(part)
+        cause = _market_cause(toks)
+        if cause is not None:
+            causes.append((offset + cause, offset + len(toks)))
+        offset += len(toks)
+    named = [m for m in mentions if m.field == "title" and m.code not in ("", "-")]
+    moved = [m for m in named if any(a < m.position < b for a, b in causes)]
+    if not moved:
+        return None
+    names = ", ".join(dict.fromkeys(f"'{m.text}'" for m in moved))
+    return [m for m in named if m not in moved], names
+
+
 def place(
     title: str,
     teaser: str,
@@ -486,6 +552,15 @@ def place(
                 if (m.kind == "nationality" and (not placed or m.code in placed))
                 or (m.kind == "who" and not named_else) else m
                 for m in mentions]
+    market = _market_split(title, mentions)
+    if market is not None:
+        if not market[0]:
+            why = (f"region World: a market move; the headline names only what moved it "
+                   f"({market[1]})")
+            moved = tuple(dict.fromkeys(m.code for m in mentions if m.field == "title"
+                                        and m.code not in ("", "-") and m.code[0] != "@"))
+            return Placement(gz.WORLD, moved, None, (why,))
+        mentions, hints = market[0], []  # the market's own place decides, not its causes
     country_score: dict[str, float] = {}
     first_seen: dict[str, int] = {}
     count: dict[tuple[str, str], int] = {}
@@ -573,6 +648,8 @@ def place(
         return Placement(gz.WORLD, countries, None, (f"{why}: {evidence}",))
     main = next((c for c in countries if regions.get(c) == best), None)
     kicker = gz.COUNTRY_NAMES[main] if main and main != "EU" else None
+    if market is not None:
+        evidence += f" (a market move; what moved it aside: {market[1]})"
     return Placement(best, countries, kicker, (f"region {best}: {evidence}",))
 
 
