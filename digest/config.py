@@ -114,6 +114,7 @@ class ScheduleConfig:
 class WebConfig:
     host: str = "127.0.0.1"
     port: int = 8000
+    confirm_expires_after: str = "7d"  # a confirmation link's life; "": for ever
 
 
 @dataclass(frozen=True)
@@ -406,8 +407,22 @@ def validate(cfg: Config) -> None:
     parse_clock(cfg.schedule.send_at, "schedule.send_at")
     parse_duration(cfg.schedule.collect_every, "schedule.collect_every")
     parse_duration(cfg.schedule.misfire_grace, "schedule.misfire_grace")
+    confirm_valid(cfg)
     from digest.schedule import validate_schedule  # cron, durations, zone: errors name the key
     validate_schedule(cfg)
+
+
+def confirm_valid(cfg: Config) -> dt.timedelta | None:
+    """How long a confirmation link works (``web.confirm_expires_after``; None: for ever)."""
+    text = cfg.web.confirm_expires_after.strip()
+    if not text:
+        return None
+    valid = parse_duration(text, "web.confirm_expires_after")
+    if valid < dt.timedelta(minutes=1):
+        raise ConfigError(f"expected at least '1m', got {text!r}",
+                          key="web.confirm_expires_after",
+                          hint='use "" for links that never expire')
+    return valid
 
 
 def parse_clock(text: str, key: str) -> dt.time:

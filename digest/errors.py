@@ -72,6 +72,12 @@ class InvalidInput(DigestError):
     http_status = 400
 
 
+class LinkExpired(InvalidInput):
+    """A confirmation link older than ``web.confirm_expires_after``."""
+
+    http_status = 410
+
+
 class DeliveryError(DigestError):
     def __init__(self, message: str, *, recipient: str = "", code: int | None = None) -> None:
         super().__init__(f"{recipient}: {message}" if recipient else message)

@@ -28,7 +28,7 @@ import mjml
 from sqlalchemy.exc import IntegrityError
 
 from digest.addresses import normalise_email
-from digest.config import DEFAULT_SECTIONS, DEFAULT_TOPICS, Config
+from digest.config import DEFAULT_SECTIONS, DEFAULT_TOPICS, Config, confirm_valid
 from digest.deliver import Envelope, Transport, make_transport
 from digest.errors import InvalidInput
 from digest.message import domain_of
@@ -110,7 +110,7 @@ class Links:
 
     def __init__(self, cfg: Config, secret: str) -> None:
         self.base = cfg.newsletter.base_url.rstrip("/")
-        self.tokens = Tokens(secret)
+        self.tokens = Tokens(secret, confirm_valid=confirm_valid(cfg))
 
     def path(self, purpose: str, subscriber_id: int) -> str:
         prefix = {CONFIRM: "c", UNSUBSCRIBE: "u", PREFERENCES: "p"}[purpose]

@@ -1,22 +1,58 @@
-"""Signed, unguessable tokens for one-click unsubscribe and preference links (itsdangerous)."""
+"""Signed, unguessable tokens for one-click unsubscribe and preference links (itsdangerous).
+
+Unsubscribe and preference links work for ever (RFC 8058: an old email's unsubscribe must
+still unsubscribe). A confirmation link carries the moment it was made and works for
+``confirm_valid`` (``web.confirm_expires_after``): an address confirmed from a months-old
+email is no longer the reader's wish, and a leaked link stops working.
+"""
 
 from __future__ import annotations
 
-from itsdangerous import BadSignature, URLSafeSerializer
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any
 
-from digest.errors import InvalidInput
+from itsdangerous import (
+    BadSignature,
+    SignatureExpired,
+    TimestampSigner,
+    URLSafeSerializer,
+    URLSafeTimedSerializer,
+)
+
+from digest.errors import InvalidInput, LinkExpired
 
 UNSUBSCRIBE = "unsubscribe"
 PREFERENCES = "preferences"
 CONFIRM = "confirm"
+TIMED = frozenset({CONFIRM})  # the links that expire
+
+Clock = Callable[[], float]  # seconds since the epoch, as time.time
+
+
+class _Signer(TimestampSigner):
+    """A timestamp signer reading the time from a given clock (tests, replays)."""
+
+    def __init__(self, *args: Any, clock: Clock = time.time, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._clock = clock
+
+    def get_timestamp(self) -> int:
+        return int(self._clock())
 
 
 class Tokens:
-    def __init__(self, secret: str) -> None:
+    def __init__(self, secret: str, *, confirm_valid: dt.timedelta | None = None,
+                 clock: Clock = time.time) -> None:
+        """``confirm_valid``: how long a confirmation link works (None: for ever)."""
         if not secret:
             raise ValueError("an empty secret signs nothing")
         self._secret = secret
+        self._confirm_valid = confirm_valid
+        self._clock = clock
         self._serializers: dict[str, URLSafeSerializer] = {}
+        self._timed: dict[str, URLSafeTimedSerializer] = {}
 
     def _s(self, purpose: str) -> URLSafeSerializer:
         s = self._serializers.get(purpose)
@@ -24,17 +60,60 @@ class Tokens:
             s = self._serializers[purpose] = URLSafeSerializer(self._secret, salt=purpose)
         return s
 
+    def _t(self, purpose: str) -> URLSafeTimedSerializer:
+        s = self._timed.get(purpose)
+        if s is None:
+            s = self._timed[purpose] = URLSafeTimedSerializer(
+                self._secret, salt=f"{purpose}+time", signer=_Signer,
+                signer_kwargs={"clock": self._clock})
+        return s
+
     def make(self, purpose: str, subscriber_id: int) -> str:
+        if purpose in TIMED:
+            return str(self._t(purpose).dumps(subscriber_id))
         return str(self._s(purpose).dumps(subscriber_id))
 
     def check(self, purpose: str, token: str) -> int:
-        """The subscriber id the token was made for; InvalidInput if forged or damaged."""
+        """The subscriber id the token was made for; InvalidInput if forged or damaged,
+        LinkExpired if it is a confirmation link past its time."""
         try:
-            value = self._s(purpose).loads(token)
+            value = self._load(purpose, token)
+        except SignatureExpired:
+            raise self._expired() from None
         except BadSignature:
+            if purpose in TIMED and self._untimed_ok(purpose, token):
+                raise self._expired() from None  # made before links carried their time
             raise InvalidInput(
                 "this link is not valid (damaged or not made by this newsletter)"
             ) from None
         if not isinstance(value, int):
             raise InvalidInput("this link is not valid")
         return value
+
+    def _load(self, purpose: str, token: str) -> Any:
+        if purpose not in TIMED:
+            return self._s(purpose).loads(token)
+        valid = self._confirm_valid
+        return self._t(purpose).loads(
+            token, max_age=None if valid is None else int(valid.total_seconds()))
+
+    def _untimed_ok(self, purpose: str, token: str) -> bool:
+        try:
+            self._s(purpose).loads(token)
+        except BadSignature:
+            return False
+        return True
+
+    def _expired(self) -> LinkExpired:
+        valid = self._confirm_valid
+        days = f" (links work for {_span(valid)})" if valid is not None else ""
+        return LinkExpired(f"this confirmation link has expired{days}",
+                           hint="subscribe again at /subscribe to get a new link")
+
+
+def _span(valid: dt.timedelta) -> str:
+    hours = valid.total_seconds() / 3600
+    if hours >= 24 and hours % 24 == 0:
+        n = int(hours // 24)
+        return f"{n} day{'s' if n != 1 else ''}"
+    return f"{hours:g} hour{'s' if hours != 1 else ''}"

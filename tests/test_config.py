@@ -55,6 +55,10 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
          "feeds[0].country: unknown country code 'UK'"),
         ({"mail": {}}, "mail: unknown section"),
         ({"edition": {"max_items": 0}}, "edition.max_items: expected at least 1"),
+        ({"web": {"confirm_expires_after": "a week"}},
+         "web.confirm_expires_after: expected a duration"),
+        ({"web": {"confirm_expires_after": "10s"}},
+         "web.confirm_expires_after: expected at least '1m', got '10s'"),
     ],
 )
 def test_bad_settings_name_the_key(data: dict[str, object], message: str) -> None:

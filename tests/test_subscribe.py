@@ -15,6 +15,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from itsdangerous import URLSafeSerializer
 
 from digest import pipeline
 from digest import subscriptions as subs
@@ -130,7 +131,11 @@ def test_a_pending_address_is_sent_a_new_confirmation(
         assert client.post("/subscribe", data={"email": "dan@example.org", "all": "1"}
                            ).status_code == 200
     first, second = smtp_server.wait_for(2)
-    assert link_in(first, "/c/") == link_in(second, "/c/")
+    dan = by_email(site[1], "dan@example.org")
+    for msg in (first, second):  # either email's link confirms the one pending address
+        page = client.get(link_in(msg, "/c/"))
+        assert page.status_code == 200 and "dan@example.org" in page.text
+    assert site[1].subscriber(dan.id).status == "pending"
     assert len(site[1].subscribers()) == 3
 
 
@@ -432,3 +437,50 @@ def test_a_custom_templates_folder_without_confirm_templates_still_works(
     data = subs.confirmation_message(cfg, to="ivy@example.org", kind=subs.CONFIRM_MAIL,
                                      link="https://news.example/c/x", sections=None, now=AT)
     assert b"You will get every section." in data
+
+
+# ---- confirmation links expire --------------------------------------------------------------
+
+
+def test_a_confirmation_link_expires_after_a_week_and_says_what_to_do(
+    site: Site, smtp_server: SmtpServer
+) -> None:
+    client, store, _, _ = site
+    assert client.post("/subscribe", data={"email": "eve@example.org", "all": "1"}
+                       ).status_code == 200
+    eve = by_email(store, "eve@example.org")
+    day = 86400.0
+    # links made 8 and 6 days ago by this newsletter's own key (web.confirm_expires_after
+    # is 7 days by default)
+    old = Tokens(store.secret(), clock=lambda: pipeline.utcnow().timestamp() - 8 * day)
+    recent = Tokens(store.secret(), clock=lambda: pipeline.utcnow().timestamp() - 6 * day)
+    for method in (client.get, client.post):
+        gone = method(f"/c/{old.make(CONFIRM, eve.id)}")
+        assert gone.status_code == 410
+        assert "This link has expired" in gone.text and "links work for 7 days" in gone.text
+        assert "Subscribe again at /subscribe to get a new link" in gone.text
+    assert by_email(store, "eve@example.org").status == "pending"
+    # a link made before links carried their time counts as expired too
+    legacy = URLSafeSerializer(store.secret(), salt=CONFIRM).dumps(eve.id)
+    assert client.post(f"/c/{legacy}").status_code == 410
+    # a damaged link is still a damaged link, not an expired one
+    assert client.post(f"/c/{old.make(CONFIRM, eve.id)[:-3]}xyz").status_code == 400
+    assert client.post(f"/c/{recent.make(CONFIRM, eve.id)}").status_code == 200
+    assert by_email(store, "eve@example.org").status == "active"
+    # an unsubscribe link never expires (RFC 8058: an old email's link must still work)
+    assert client.post(token_path(store, UNSUBSCRIBE, eve.id)).status_code == 200
+    assert by_email(store, "eve@example.org").status == "unsubscribed"
+
+
+def test_confirmation_links_can_be_made_to_last_for_ever(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    cfg = make_config(tmp_path, smtp_server)
+    cfg = dataclasses.replace(cfg, web=dataclasses.replace(cfg.web, confirm_expires_after=""))
+    store, _ = stored(cfg)
+    bob = by_email(store, "bob@example.org")
+    ancient = Tokens(store.secret(), clock=lambda: 1_000_000_000.0)  # 2001
+    with TestClient(create_app(cfg, store), raise_server_exceptions=False) as client:
+        page = client.get(f"/c/{ancient.make(CONFIRM, bob.id)}")
+    store.close()
+    assert page.status_code == 200 and "bob@example.org" in page.text

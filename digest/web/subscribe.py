@@ -34,7 +34,7 @@ from digest import pipeline
 from digest import subscriptions as subs
 from digest.addresses import normalise_email
 from digest.config import Config
-from digest.errors import DeliveryError, DigestError, InvalidInput, NotFound
+from digest.errors import DeliveryError, DigestError, InvalidInput, LinkExpired, NotFound
 from digest.store import Store
 from digest.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE
 from digest.types import Subscriber
@@ -107,6 +107,8 @@ def _problem(request: Request, cfg: Config, exc: DigestError) -> HTMLResponse:
               503: "Please try again later"}
     if isinstance(exc, TooLarge):
         titles[400] = "Too much data"
+    elif isinstance(exc, LinkExpired):
+        titles[410] = "This link has expired"
     elif isinstance(exc, NotFound):
         exc = NotFound("we have no subscriber for this link any more",
                        hint="to get the newsletter, subscribe again at /subscribe")
