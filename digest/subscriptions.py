@@ -34,7 +34,7 @@ from digest.errors import InvalidInput
 from digest.message import domain_of
 from digest.render import clean_text, jinja_error, mjml_error, templates_dir
 from digest.store import Store
-from digest.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, Tokens
+from digest.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, Tokens, span
 from digest.types import Subscriber
 
 RECENT_EDITIONS = 14  # editions whose section names are offered with group_by = "feed"
@@ -289,6 +289,12 @@ def subject_line(cfg: Config, kind: str) -> str:
     return f"Confirm your subscription to {name}"
 
 
+def link_life(cfg: Config) -> str:
+    """How long a confirmation link works, for the email ("7 days"); "" when for ever."""
+    valid = confirm_valid(cfg)
+    return span(valid) if valid is not None else ""
+
+
 def confirmation_parts(
     cfg: Config, *, to: str, kind: str, link: str, sections: frozenset[str] | None
 ) -> tuple[str, str]:
@@ -306,6 +312,7 @@ def confirmation_parts(
         "postal_address": clean_text(news.postal_address),
         "site": news.base_url.rstrip("/"),
         "lang": news.language or "en",
+        "valid_for": link_life(cfg),
     }
     env = email_env(cfg)
     text, _ = _render(env, TEXT_TEMPLATE, context)

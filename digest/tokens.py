@@ -106,12 +106,13 @@ class Tokens:
 
     def _expired(self) -> LinkExpired:
         valid = self._confirm_valid
-        days = f" (links work for {_span(valid)})" if valid is not None else ""
+        days = f" (links work for {span(valid)})" if valid is not None else ""
         return LinkExpired(f"this confirmation link has expired{days}",
                            hint="subscribe again at /subscribe to get a new link")
 
 
-def _span(valid: dt.timedelta) -> str:
+def span(valid: dt.timedelta) -> str:
+    """A link's life in words: 7 days, 2 hours, 0.5 hours."""
     hours = valid.total_seconds() / 3600
     if hours >= 24 and hours % 24 == 0:
         n = int(hours // 24)

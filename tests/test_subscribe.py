@@ -90,6 +90,8 @@ def test_subscribe_sends_a_confirmation_and_its_link_activates(
     assert m["Auto-Submitted"] == "auto-generated" and m["List-Unsubscribe"] is None
     assert b"\r\n" in msg.data and b"\n" not in msg.data.replace(b"\r\n", b"")
     assert "You chose these sections: Sports." in msg.part("plain")
+    assert "(The link works for 7 days.)" in msg.part("plain")
+    assert "(it works for 7 days)" in msg.part("html")
     confirm = link_in(msg, "/c/")
 
     page = client.get(confirm)  # a link scanner's prefetch, or the reader opening the mail
@@ -482,5 +484,8 @@ def test_confirmation_links_can_be_made_to_last_for_ever(
     ancient = Tokens(store.secret(), clock=lambda: 1_000_000_000.0)  # 2001
     with TestClient(create_app(cfg, store), raise_server_exceptions=False) as client:
         page = client.get(f"/c/{ancient.make(CONFIRM, bob.id)}")
+        client.post("/subscribe", data={"email": "fay@example.org", "all": "1"})
     store.close()
     assert page.status_code == 200 and "bob@example.org" in page.text
+    (msg,) = smtp_server.wait_for(1)  # the email promises no deadline
+    assert "works for" not in msg.part("plain") and "works for" not in msg.part("html")
