@@ -115,6 +115,7 @@ class WebConfig:
     host: str = "127.0.0.1"
     port: int = 8000
     confirm_expires_after: str = "7d"  # a confirmation link's life; "": for ever
+    resend_after: str = "10m"  # at most one subscribe email per address in this time; "": no limit
 
 
 @dataclass(frozen=True)
@@ -408,6 +409,7 @@ def validate(cfg: Config) -> None:
     parse_duration(cfg.schedule.collect_every, "schedule.collect_every")
     parse_duration(cfg.schedule.misfire_grace, "schedule.misfire_grace")
     confirm_valid(cfg)
+    resend_gap(cfg)
     from digest.schedule import validate_schedule  # cron, durations, zone: errors name the key
     validate_schedule(cfg)
 
@@ -423,6 +425,16 @@ def confirm_valid(cfg: Config) -> dt.timedelta | None:
                           key="web.confirm_expires_after",
                           hint='use "" for links that never expire')
     return valid
+
+
+def resend_gap(cfg: Config) -> dt.timedelta | None:
+    """The least time between two subscribe emails to one address (``web.resend_after``;
+    None: no limit)."""
+    text = cfg.web.resend_after.strip()
+    if not text:
+        return None
+    gap = parse_duration(text, "web.resend_after")
+    return gap if gap > dt.timedelta(0) else None
 
 
 def parse_clock(text: str, key: str) -> dt.time:

@@ -28,9 +28,9 @@ import mjml
 from sqlalchemy.exc import IntegrityError
 
 from digest.addresses import normalise_email
-from digest.config import DEFAULT_SECTIONS, DEFAULT_TOPICS, Config, confirm_valid
+from digest.config import DEFAULT_SECTIONS, DEFAULT_TOPICS, Config, confirm_valid, resend_gap
 from digest.deliver import Envelope, Transport, make_transport
-from digest.errors import InvalidInput
+from digest.errors import DeliveryError, InvalidInput
 from digest.message import domain_of
 from digest.render import clean_text, jinja_error, mjml_error, templates_dir
 from digest.store import Store
@@ -176,6 +176,7 @@ class Requested:
     subscriber: Subscriber
     mail: str  # CONFIRM_MAIL | ALREADY_MAIL
     created: bool
+    mailed: bool = True  # False: an email went to the address less than web.resend_after ago
 
 
 def _pending(
@@ -219,12 +220,20 @@ def request_subscription(
     InvalidInput for an unusable address (nothing stored, nothing sent); DeliveryError when
     the mail could not be handed over (the pending subscriber stays; asking again resends)."""
     req = register(store, address, sections, now)
+    gap = resend_gap(cfg)
+    if gap is not None and not store.claim_mail(req.subscriber.id, now, gap):
+        return replace(req, mailed=False)  # it has a recent one: no mail bombs
     links = Links(cfg, secret)
     link = links.url(CONFIRM if req.mail == CONFIRM_MAIL else PREFERENCES, req.subscriber.id)
     data = confirmation_message(
         cfg, to=req.email, kind=req.mail, link=link, sections=req.subscriber.sections, now=now,
     )
-    send_one(cfg, req.email, data, name=f"confirm-{req.subscriber.id}", transport=transport)
+    try:
+        send_one(cfg, req.email, data, name=f"confirm-{req.subscriber.id}",
+                 transport=transport)
+    except DeliveryError:
+        store.release_mail(req.subscriber.id, now)  # not sent: asking again sends at once
+        raise
     return req
 
 

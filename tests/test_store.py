@@ -266,3 +266,16 @@ def test_vectors_are_kept_until_the_text_changes(store: Store) -> None:
     assert store.set_vectors([(b.feed_url, "b", content_hash(b), b"\3" * 768)]) == 1
     store.upsert_entries(b.feed_url, [b], T0 + dt.timedelta(minutes=9))
     assert {e.key: e.vector for e in store.entries_seen_between(*window)}["b"] == b"\3" * 768
+
+
+def test_one_subscribe_email_per_address_within_the_gap(store: Store) -> None:
+    sub, _ = store.add_subscriber("kim@example.org", now=T0, status="pending")
+    gap = dt.timedelta(minutes=10)
+    assert store.claim_mail(sub.id, T0, gap)
+    assert not store.claim_mail(sub.id, T0 + dt.timedelta(minutes=9), gap)
+    store.release_mail(sub.id, T0 + dt.timedelta(minutes=9))  # not the claim at T0: no effect
+    assert not store.claim_mail(sub.id, T0 + dt.timedelta(minutes=9), gap)
+    later = T0 + dt.timedelta(minutes=10)
+    assert store.claim_mail(sub.id, later, gap)
+    store.release_mail(sub.id, later)  # that email failed: the next request may mail at once
+    assert store.claim_mail(sub.id, later + dt.timedelta(seconds=1), gap)

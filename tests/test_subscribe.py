@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+import time
 import warnings
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,7 +21,7 @@ from itsdangerous import URLSafeSerializer
 from digest import pipeline
 from digest import subscriptions as subs
 from digest.config import Config, EditionConfig
-from digest.errors import InvalidInput, NotFound
+from digest.errors import DeliveryError, InvalidInput, NotFound
 from digest.store import Store
 from digest.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, Tokens
 from digest.types import Edition, Feed, Subscriber
@@ -126,8 +127,18 @@ def test_every_usable_address_gets_the_same_page(site: Site, smtp_server: SmtpSe
 
 
 def test_a_pending_address_is_sent_a_new_confirmation(
-    site: Site, smtp_server: SmtpServer
+    tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
+    cfg = make_config(tmp_path, smtp_server)  # web.resend_after = "": every request mails
+    cfg = dataclasses.replace(cfg, web=dataclasses.replace(cfg.web, resend_after=""))
+    store, saved = stored(cfg)
+    with TestClient(create_app(cfg, store), raise_server_exceptions=False) as client:
+        _a_pending_address_is_sent_a_new_confirmation((client, store, saved, cfg),
+                                                       smtp_server)
+    store.close()
+
+
+def _a_pending_address_is_sent_a_new_confirmation(site: Site, smtp_server: SmtpServer) -> None:
     client = site[0]
     for _ in range(2):
         assert client.post("/subscribe", data={"email": "dan@example.org", "all": "1"}
@@ -489,3 +500,43 @@ def test_confirmation_links_can_be_made_to_last_for_ever(
     assert page.status_code == 200 and "bob@example.org" in page.text
     (msg,) = smtp_server.wait_for(1)  # the email promises no deadline
     assert "works for" not in msg.part("plain") and "works for" not in msg.part("html")
+
+
+# ---- no mail bombs ---------------------------------------------------------------------------
+
+
+def test_asking_again_within_resend_after_sends_nothing_more(
+    site: Site, smtp_server: SmtpServer
+) -> None:
+    client, store, _, _ = site
+    for _ in range(3):  # a stranger typing someone's address again and again
+        page = client.post("/subscribe", data={"email": "ida@example.org", "all": "1"})
+        assert page.status_code == 200 and "Check your inbox" in page.text
+    (msg,) = smtp_server.wait_for(1)
+    assert msg.rcpt_tos == ["ida@example.org"]
+    time.sleep(0.3)
+    assert len(smtp_server.messages) == 1  # web.resend_after is 10 minutes by default
+    assert by_email(store, "ida@example.org").status == "pending"
+
+
+def test_after_resend_after_a_new_email_goes_and_a_failed_one_does_not_count(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    cfg = make_config(tmp_path, smtp_server)
+    down = make_config(tmp_path, SmtpServer())  # nothing listens on its port
+    store, _ = stored(cfg)
+    secret = store.secret()
+
+    def ask(config: Config, minutes: float) -> subs.Requested:
+        return subs.request_subscription(config, store, "jo@example.org", None,
+                                         now=AT + dt.timedelta(minutes=minutes), secret=secret)
+
+    with pytest.raises(DeliveryError):
+        ask(down, 0)  # the mail server is down: nothing went out ...
+    assert ask(cfg, 1).mailed  # ... so asking again a minute later sends at once
+    assert not ask(cfg, 6).mailed and not ask(cfg, 10.5).mailed
+    assert ask(cfg, 11.5).mailed  # ten minutes after the last email, a new one goes
+    assert len(smtp_server.wait_for(2)) == 2
+    time.sleep(0.2)
+    assert [m.rcpt_tos for m in smtp_server.messages] == [["jo@example.org"]] * 2
+    store.close()

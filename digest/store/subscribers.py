@@ -71,6 +71,27 @@ class SubscriberStore(StoreBase):
             raise NotFound(f"no subscriber {subscriber_id}")
         return self._subscriber(row)
 
+    def claim_mail(self, subscriber_id: int, now: dt.datetime, gap: dt.timedelta) -> bool:
+        """Take the right to send a subscribe email to this address now: False when one went
+        out less than ``gap`` ago. One atomic UPDATE, so two requests at once send once."""
+        col = t.subscribers.c.mailed_at
+        with self._tx() as c:
+            done = c.execute(
+                sa.update(t.subscribers)
+                .where(t.subscribers.c.id == subscriber_id)
+                .where(sa.or_(col.is_(None), col <= now - gap))
+                .values(mailed_at=now)
+            )
+        return bool(done.rowcount == 1)
+
+    def release_mail(self, subscriber_id: int, now: dt.datetime) -> None:
+        """The email claimed at ``now`` was not sent: asking again may send at once."""
+        col = t.subscribers.c.mailed_at
+        with self._tx() as c:
+            c.execute(sa.update(t.subscribers)
+                      .where(t.subscribers.c.id == subscriber_id).where(col == now)
+                      .values(mailed_at=None))
+
     def set_subscriber_status(
         self, subscriber_id: int, status: str, now: dt.datetime, *, note: str = ""
     ) -> None:

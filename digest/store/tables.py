@@ -127,6 +127,8 @@ subscribers = _Table(
     Column("confirmed_at", UTCDateTime),
     Column("unsubscribed_at", UTCDateTime),
     Column("note", Text, nullable=False, default=""),
+    # when the last subscribe email (confirm, or "already subscribed") went to the address
+    Column("mailed_at", UTCDateTime),
     Index("ix_subscribers_status", "status"),
 )
 

@@ -205,7 +205,11 @@ def _request(site: Site, address: str, form: Form, options: list[str]) -> subs.R
         log.warning("subscribe: the confirmation email was not sent: %s", e)
         raise MailUnavailable("we could not send the confirmation email just now",
                               hint="please try again in a few minutes") from None
-    log.info("subscribe: subscriber %d (%s mail sent)", req.subscriber.id, req.mail)
+    if req.mailed:
+        log.info("subscribe: subscriber %d (%s mail sent)", req.subscriber.id, req.mail)
+    else:
+        log.info("subscribe: subscriber %d asked again within web.resend_after (%s): no "
+                 "email sent", req.subscriber.id, site.cfg.web.resend_after)
     return req
 
 
