@@ -139,6 +139,7 @@ class Config:
     path: Path | None = None  # where it was read from; relative paths resolve against it
     secret: str = ""  # DIGEST_SECRET
     smtp_password: str = ""  # DIGEST_SMTP_PASSWORD
+    workbench_password: str = ""  # DIGEST_WORKBENCH_PASSWORD: editors' pages ask for it
 
     def resolve(self, relative: str) -> Path:
         """A path from the config, relative to the config file's folder."""
@@ -159,14 +160,15 @@ class Config:
 SECTION_TYPES: dict[str, type[Any]] = {
     f.name: typing.cast(type[Any], f.default_factory)
     for f in dataclasses.fields(Config)
-    if f.name not in ("feeds", "path", "secret", "smtp_password")
+    if f.name not in ("feeds", "path", "secret", "smtp_password", "workbench_password")
     and f.default_factory is not dataclasses.MISSING
 }
 FEED_KEYS = {"url": str, "name": str, "section": str, "priority": int, "country": str}
 # earlier names of keys, still read: old dotted key → new dotted key
 ALIASES: dict[str, str] = {"edition.topic_model": "edition.text_model"}
 ENV_PREFIX = "DIGEST_"
-ENV_SPECIAL = {"DIGEST_CONFIG", "DIGEST_SECRET", "DIGEST_SMTP_PASSWORD"}
+ENV_SPECIAL = {"DIGEST_CONFIG", "DIGEST_SECRET", "DIGEST_SMTP_PASSWORD",
+               "DIGEST_WORKBENCH_PASSWORD"}
 
 _CHOICES: dict[str, tuple[str, ...]] = {
     "delivery.transport": ("outbox", "smtp"),
@@ -369,6 +371,7 @@ def parse_config(
         path=path,
         secret=env.get("DIGEST_SECRET", ""),
         smtp_password=env.get("DIGEST_SMTP_PASSWORD", ""),
+        workbench_password=env.get("DIGEST_WORKBENCH_PASSWORD", ""),
     )
     validate(cfg)
     return cfg

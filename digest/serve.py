@@ -87,6 +87,10 @@ def serve(
 ) -> int:
     """Run until SIGTERM/SIGINT; returns the exit code (0 after a clean stop)."""
     host, port = host or cfg.web.host, port or cfg.web.port
+    if not cfg.workbench_password and host not in ("127.0.0.1", "localhost", "::1"):
+        log.warning("serving on %s without DIGEST_WORKBENCH_PASSWORD: anyone who can reach it "
+                    "sees the workbench and its subscriber list and can send test mail; set "
+                    "it, or keep web.host on 127.0.0.1 behind an authenticating proxy", host)
     sched = DigestScheduler(cfg, store, transport=transport)
     app = web_app(cfg, store)
     add_healthz(app, cfg, store, sched)

@@ -171,3 +171,39 @@ def test_template_version_changes_when_a_template_is_saved(
     os.utime(path, ns=(time.time_ns(), time.time_ns() + 1_000_000))
     assert client.get("/preview/version").json()["version"] != before
     assert "Reported by: DW" in client.get(f"/editions/{saved.id}").text  # no restart needed
+
+
+def test_a_workbench_password_guards_the_editors_pages_only(tmp_path: Path) -> None:
+    import base64
+    import tomllib
+
+    from digest.config import parse_config
+
+    make_config(tmp_path)
+    text = (tmp_path / "config.toml").read_text()
+    cfg = parse_config(tomllib.loads(text), path=tmp_path / "config.toml",
+                       env={"DIGEST_WORKBENCH_PASSWORD": "open sesame"})
+    store, saved = stored(cfg)
+
+    def basic(user: str, password: str) -> dict[str, str]:
+        token = base64.b64encode(f"{user}:{password}".encode()).decode()
+        return {"Authorization": f"Basic {token}"}
+
+    editors = ["/", f"/editions/{saved.id}", f"/editions/{saved.id}/frame",
+               f"/editions/{saved.id}/message.eml", "/editions/next", "/preview/version"]
+    with TestClient(create_app(cfg, store), raise_server_exceptions=False) as client:
+        for path in editors:
+            for headers in ({}, basic("editor", "wrong"), {"Authorization": "Basic !!"},
+                            {"Authorization": "Bearer open sesame"}):
+                r = client.get(path, headers=headers)
+                assert r.status_code == 401, (path, headers)
+                assert r.headers["www-authenticate"].startswith('Basic realm="digest')
+                assert "reader@example.com" not in r.text and "Belgrade" not in r.text
+            assert client.get(path, headers=basic("anyone", "open sesame")).status_code == 200
+        sent = client.post(f"/editions/{saved.id}/test-send", data={"addresses": "a@b.example"})
+        assert sent.status_code == 401  # no test mail without the password
+        # the readers' pages and the public copy stay open
+        assert client.get("/archive/2026-11-25").status_code == 200
+        assert client.get("/subscribe").status_code == 200
+    store.close()
+    assert not list((tmp_path / "outbox").glob("*.eml"))

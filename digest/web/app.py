@@ -11,6 +11,9 @@ readers' pages (subscribe, confirm, unsubscribe, preferences: see digest/web/sub
     GET|POST /subscribe, /c/{token}, /u/{token}, /p/{token}   readers (docs/subscribers.md)
     GET  /healthz                       added by digest serve (digest/serve.py)
 
+With DIGEST_WORKBENCH_PASSWORD set, the editors' pages (/, /editions/…, /preview/…) ask for
+it (HTTP Basic, any user name); the readers' pages, /archive/… and /healthz stay open.
+
 ``create_app`` has no side effects: the store is opened by the lifespan when not given.
 DigestErrors become HTML pages with their HTTP status (TemplateError 500 with file and line,
 NotFound 404, InvalidInput 400); nothing a user can cause shows a traceback.
@@ -18,13 +21,16 @@ NotFound 404, InvalidInput 400); nothing a user can cause shows a traceback.
 
 from __future__ import annotations
 
+import base64
+import binascii
+import hmac
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
 from fastapi import FastAPI, Request
-from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 
@@ -64,10 +70,50 @@ def create_app(cfg: Config, store: Store | None = None) -> FastAPI:
     app = FastAPI(title="digest", lifespan=lifespan, docs_url=None, redoc_url=None)
     app.state.cfg = cfg
     app.state.env = page_env()
+    if cfg.workbench_password:
+        _editors_only(app, cfg.workbench_password)
     _routes(app, cfg)
     add_subscription_routes(app, cfg)  # /subscribe, /c/…, /u/…, /p/… (digest/web/subscribe.py)
     _errors(app)
     return app
+
+
+# The editors' pages: the archive list, the workbench and its live reload. The reader's pages
+# (/subscribe, /c, /u, /p), the public copies (/archive/DAY) and /healthz stay open.
+EDITOR_PAGES = ("/editions", "/preview")
+
+
+def is_editor_page(path: str) -> bool:
+    return path == "/" or path.startswith(EDITOR_PAGES)
+
+
+def _editors_only(app: FastAPI, password: str) -> None:
+    """With DIGEST_WORKBENCH_PASSWORD set, the editors' pages ask for it (HTTP Basic; any
+    user name), compared in constant time."""
+    want = password.encode()
+
+    @app.middleware("http")
+    async def ask_for_password(
+        request: Request, call_next: Callable[[Request], Awaitable[Response]]
+    ) -> Response:
+        if is_editor_page(request.url.path) and not _password_ok(request, want):
+            return PlainTextResponse(
+                "This page is for the newsletter's editors: log in with the workbench password "
+                "(DIGEST_WORKBENCH_PASSWORD; any user name).\n", status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="digest workbench", charset="UTF-8"',
+                         "Cache-Control": "no-store"})
+        return await call_next(request)
+
+
+def _password_ok(request: Request, want: bytes) -> bool:
+    scheme, _, value = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() != "basic":
+        return False
+    try:
+        given = base64.b64decode(value.strip(), validate=True).partition(b":")[2]
+    except (binascii.Error, ValueError):
+        return False
+    return hmac.compare_digest(given, want)
 
 
 def _store(request: Request) -> Store:
