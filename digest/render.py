@@ -15,6 +15,7 @@ HTML template escapes on top of that (autoescape).
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import html
 import re
@@ -31,6 +32,7 @@ import mjml
 from babel import Locale, UnknownLocaleError
 from babel.dates import format_date
 
+from digest import i18n
 from digest.config import Config, NewsletterConfig
 from digest.errors import ConfigError, TemplateError
 from digest.types import Edition, Image, Source, Story
@@ -380,7 +382,11 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            extensions=["jinja2.ext.i18n"],
         )
+        # the templates' own words ({{ _("Unsubscribe") }}) in newsletter.language
+        self.env.install_gettext_translations(  # type: ignore[attr-defined]
+            i18n.translations(newsletter.language), newstyle=True)
         self.env.filters["wrap"] = wrap
         self.html_template = self._load(HTML_TEMPLATE)
         self.text_template = self._load(TEXT_TEMPLATE)
@@ -401,12 +407,34 @@ class Renderer:
             "long_date": format_date(edition.date, format="full", locale=self.locale),
             "lang": str(self.locale.language),
             "archive_url": archive_url(edition, news),
-            "sections": section_views(edition),
+            "sections": self._localised(section_views(edition)),
             "note": clean_text(edition.note),
-            "footer": footer_view(news, personal=personal),
+            "footer": self._footer(footer_view(news, personal=personal)),
             "personal": personal,
             "placeholders": PLACEHOLDERS,
         }
+
+    def _localised(self, sections: tuple[SectionView, ...]) -> tuple[SectionView, ...]:
+        """Region and topic names, and kickers that are countries, in the language."""
+        language = self.newsletter.language
+        if not language or language.startswith("en"):
+            return sections
+        return tuple(
+            dataclasses.replace(
+                s, name=i18n.section_name(s.name, language),
+                stories=tuple(dataclasses.replace(
+                    st, kicker=i18n.country_name(st.kicker, self.locale)) for st in s.stories),
+            )
+            for s in sections
+        )
+
+    def _footer(self, footer: FooterView) -> FooterView:
+        """The default "why you get this" line in the language (an editor's own is kept)."""
+        default = NewsletterConfig.why
+        if self.newsletter.why != default:
+            return footer
+        words = i18n.translations(self.newsletter.language).gettext(default)
+        return dataclasses.replace(footer, why=clean_text(words.format(name=self.newsletter.name)))
 
     def _run(self, template: jinja2.Template, context: Mapping[str, Any]) -> str:
         try:

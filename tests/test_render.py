@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import difflib
 import html
@@ -183,6 +184,59 @@ def test_date_follows_the_newsletter_language() -> None:
     rendered = Renderer(templates_dir(Config()), german).render(sample_edition())
     assert "Mittwoch, 25. November 2026" in rendered.html
     assert 'lang="de"' in rendered.html
+
+
+def test_the_emails_own_words_follow_the_newsletter_language() -> None:
+    edition = dataclasses.replace(sample_edition(), sections=(
+        Section("Europe", sample_edition().sections[0].stories),
+        Section("Business", sample_edition().sections[1].stories),
+        Section("Late Desk", sample_edition().sections[2].stories),  # an editor's own name
+    ))
+    german = Renderer(templates_dir(Config()), NewsletterConfig(language="de"))
+    de = german.render(edition)
+    for text in ("Diese E-Mail im Browser ansehen", "Auch berichtet von", "Abmelden",
+                 "Einstellungen verwalten", "Diese E-Mail wurde an %%EMAIL%% gesendet.",
+                 "Sie erhalten diese E-Mail, weil Sie Evening Digest abonniert haben.",
+                 ">Europa</h2>", ">Wirtschaft</h2>", ">Late Desk</h2>",
+                 ">Serbien</p>", ">Deutschland</p>", ">Markets</p>"):  # kickers: countries
+        assert text in de.html, text
+    for text in ("Im Browser ansehen:", "TOPTHEMA · SERBIEN", "Quelle: ", "Auch berichtet von:",
+                 "EUROPA\n", "WIRTSCHAFT\n", "Abmelden: ", "Einstellungen verwalten: "):
+        assert text in de.text, text
+    for english in ("Also reported by", "Unsubscribe", "View this email", "TOP STORY"):
+        assert english not in de.html + de.text, english
+    # the personal links still go in: the placeholders survive translation
+    filled = Renderer.fill(de, {"email": "ann@example.org", "unsubscribe_url": "https://u.example/1",
+                                "preferences_url": "https://p.example/1"})
+    assert "Diese E-Mail wurde an ann@example.org gesendet." in filled.html
+    # French and Spanish ship too; a language without a catalog keeps the English words
+    assert "Se désabonner" in Renderer(templates_dir(Config()),
+                                       NewsletterConfig(language="fr")).render(edition).html
+    assert "Darse de baja" in Renderer(templates_dir(Config()),
+                                       NewsletterConfig(language="es")).render(edition).html
+    # (its dates and country names come from Babel all the same)
+    pt = Renderer(templates_dir(Config()), NewsletterConfig(language="pt")).render(edition)
+    assert "Unsubscribe" in pt.html and ">Europe</h2>" in pt.html
+    assert "quarta-feira" in pt.html and ">Sérvia</p>" in pt.html
+
+
+def test_every_catalog_translates_every_word_of_the_shipped_templates() -> None:
+    import re as re_
+
+    from babel.messages.pofile import read_po
+
+    from digest import i18n
+
+    words = set(i18n.SECTION_WORDS) | {NewsletterConfig.why}
+    for template in (templates_dir(Config()) / "email").glob("edition.*.j2"):
+        words |= set(re_.findall(r'_\("([^"]+)"', template.read_text()))
+    assert "Also reported by" in words and "Unsubscribe" in words
+    assert i18n.languages() == ["de", "es", "fr"]
+    for language in i18n.languages():
+        with (i18n.LOCALE_DIR / f"{language}.po").open("rb") as f:
+            catalog = read_po(f)
+        missing = sorted(w for w in words if not (catalog.get(w) and catalog.get(w).string))
+        assert not missing, (language, missing)
 
 
 def test_unknown_language_is_a_config_error() -> None:
