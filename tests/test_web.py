@@ -167,7 +167,7 @@ def test_template_version_changes_when_a_template_is_saved(
     before = client.get("/preview/version").json()["version"]
     assert client.get("/preview/version").json()["version"] == before
     path = templates_dir(cfg) / "email" / "edition.txt.j2"
-    path.write_text(path.read_text().replace("Source:", "Reported by:"))
+    path.write_text(path.read_text().replace('_("Source") }}:', '_("Reported by") }}:'))
     os.utime(path, ns=(time.time_ns(), time.time_ns() + 1_000_000))
     assert client.get("/preview/version").json()["version"] != before
     assert "Reported by: DW" in client.get(f"/editions/{saved.id}").text  # no restart needed
