@@ -27,12 +27,13 @@ import jinja2
 import mjml
 from sqlalchemy.exc import IntegrityError
 
+from digest import i18n
 from digest.addresses import normalise_email
 from digest.config import DEFAULT_SECTIONS, DEFAULT_TOPICS, Config, confirm_valid, resend_gap
 from digest.deliver import Envelope, Transport, make_transport
 from digest.errors import DeliveryError, InvalidInput
 from digest.message import domain_of
-from digest.render import clean_text, jinja_error, mjml_error, templates_dir
+from digest.render import clean_text, jinja_error, locale_for, mjml_error, templates_dir, wrap
 from digest.store import Store
 from digest.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, Tokens, span
 from digest.types import Subscriber
@@ -266,14 +267,19 @@ def email_env(cfg: Config) -> jinja2.Environment:
     """The configured templates folder first, then the packaged one (a folder copied before
     confirm.* existed still works)."""
     folders = _unique([str(templates_dir(cfg)), str(templates_dir(Config()))])
-    return jinja2.Environment(
+    env = jinja2.Environment(
         loader=jinja2.ChoiceLoader([jinja2.FileSystemLoader(f) for f in folders]),
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        extensions=["jinja2.ext.i18n"],
     )
+    env.filters["wrap"] = wrap
+    env.install_gettext_translations(  # type: ignore[attr-defined]
+        i18n.translations(cfg.newsletter.language), newstyle=True)
+    return env
 
 
 def _render(env: jinja2.Environment, name: str, context: dict[str, object]) -> tuple[str, Path]:
@@ -292,16 +298,18 @@ def _compile(source: str, path: Path) -> str:
 
 
 def subject_line(cfg: Config, kind: str) -> str:
+    """The subject of a subscribe email, in ``newsletter.language``."""
+    words = i18n.translations(cfg.newsletter.language)
     name = clean_text(cfg.newsletter.name)
     if kind == ALREADY_MAIL:
-        return f"You're already subscribed to {name}"
-    return f"Confirm your subscription to {name}"
+        return words.gettext("You're already subscribed to %(name)s") % {"name": name}
+    return words.gettext("Confirm your subscription to %(name)s") % {"name": name}
 
 
 def link_life(cfg: Config) -> str:
     """How long a confirmation link works, for the email ("7 days"); "" when for ever."""
     valid = confirm_valid(cfg)
-    return span(valid) if valid is not None else ""
+    return span(valid, str(locale_for(cfg.newsletter.language))) if valid is not None else ""
 
 
 def confirmation_parts(
@@ -315,7 +323,8 @@ def confirmation_parts(
         "name": clean_text(news.name),
         "email": to,
         "link": link,
-        "sections": sorted(clean_text(s) for s in sections) if sections is not None else None,
+        "sections": sorted(clean_text(i18n.section_name(s, news.language)) for s in sections)
+        if sections is not None else None,
         "subject": subject_line(cfg, kind),
         "sender": parseaddr(news.sender)[1],
         "postal_address": clean_text(news.postal_address),

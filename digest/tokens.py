@@ -13,6 +13,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from babel.units import format_unit
 from itsdangerous import (
     BadSignature,
     SignatureExpired,
@@ -111,10 +112,9 @@ class Tokens:
                            hint="subscribe again at /subscribe to get a new link")
 
 
-def span(valid: dt.timedelta) -> str:
-    """A link's life in words: 7 days, 2 hours, 0.5 hours."""
+def span(valid: dt.timedelta, locale: str = "en_GB") -> str:
+    """A link's life in words, in the locale's language: "7 days", "7 Tage", "2 hours"."""
     hours = valid.total_seconds() / 3600
     if hours >= 24 and hours % 24 == 0:
-        n = int(hours // 24)
-        return f"{n} day{'s' if n != 1 else ''}"
-    return f"{hours:g} hour{'s' if hours != 1 else ''}"
+        return str(format_unit(int(hours // 24), "duration-day", locale=locale))
+    return str(format_unit(round(hours, 2), "duration-hour", locale=locale))

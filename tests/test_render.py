@@ -227,8 +227,10 @@ def test_every_catalog_translates_every_word_of_the_shipped_templates() -> None:
 
     from digest import i18n
 
-    words = set(i18n.SECTION_WORDS) | {NewsletterConfig.why}
-    for template in (templates_dir(Config()) / "email").glob("edition.*.j2"):
+    words = set(i18n.SECTION_WORDS) | {NewsletterConfig.why,
+                                        "You're already subscribed to %(name)s",
+                                        "Confirm your subscription to %(name)s"}
+    for template in (templates_dir(Config()) / "email").glob("*.j2"):
         words |= set(re_.findall(r'_\("([^"]+)"', template.read_text()))
     assert "Also reported by" in words and "Unsubscribe" in words
     assert i18n.languages() == ["de", "es", "fr"]

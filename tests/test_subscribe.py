@@ -540,3 +540,25 @@ def test_after_resend_after_a_new_email_goes_and_a_failed_one_does_not_count(
     time.sleep(0.2)
     assert [m.rcpt_tos for m in smtp_server.messages] == [["jo@example.org"]] * 2
     store.close()
+
+
+def test_the_subscribe_emails_follow_the_newsletter_language(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    cfg = make_config(tmp_path, smtp_server)
+    cfg = dataclasses.replace(cfg, newsletter=dataclasses.replace(cfg.newsletter, language="de"))
+    store, _ = stored(cfg)
+    with TestClient(create_app(cfg, store), raise_server_exceptions=False) as client:
+        client.post("/subscribe", data={"email": "uwe@example.org", "section": ["Europe"]})
+        client.post("/subscribe", data={"email": "ann@example.org", "all": "1"})  # active
+    store.close()
+    confirm, already = smtp_server.wait_for(2)
+    assert confirm.message["Subject"] == "Bestätigen Sie Ihr Abonnement von Evening Digest"
+    plain, html_part = confirm.part("plain"), confirm.part("html")
+    for text in ("Bitte bestätigen Sie, dass Sie Evening Digest an uwe@example.org erhalten",
+                 "(Der Link gilt 7 Tage lang.)", "Sie haben diese Rubriken gewählt: Europa."):
+        assert text in " ".join(plain.split()), text
+    assert "<strong>uwe@example.org</strong>" in html_part and "Abonnement bestätigen" in html_part
+    assert "Confirm" not in plain and "Please" not in html_part
+    assert already.message["Subject"] == "Sie haben Evening Digest bereits abonniert"
+    assert "Sie sind bereits angemeldet" in already.part("plain")
