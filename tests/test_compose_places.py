@@ -568,6 +568,16 @@ def test_a_market_move_is_placed_by_its_market_not_by_what_moved_it() -> None:
     assert where("Iran strikes a tanker as the Gulf crisis deepens")[0] == "Middle East"
     assert where("Japanese stocks fall as the yen firms")[0] == "Asia"
     assert where("Shaqiri drops a bombshell as Swiss prepare for Romania")[0] == "Europe"
-    # a merged story: each headline is read on its own
+    # a merged story is a market move only when every telling is one: beside the event's own
+    # headline, the event decides (the US named twice there does not outweigh Iran)
     assert where("Iran strikes a tanker in the Gulf | Oil prices rise as Iran conflict escalates",
                  "")[0] == "Middle East"
+    strike = "US forces strike Iranian launchers on Iran's Larak island, US officials say"
+    teaser = "The strikes hit two launchers on Iran's Larak island in the Strait of Hormuz."
+    url = "https://news.example/world/us-strikes-iran-larak"
+    merged = place(f"{strike} | Oil jumps after US attack on Larak", teaser, (), url, REGIONS)
+    alone = place(strike, teaser, (), url, REGIONS)
+    assert "market move" not in merged.reasons[0]
+    assert merged.region == alone.region == "Middle East"
+    assert where("Stocks fall as Iran war drags on | Oil jumps after US attack on Iran",
+                 wrap)[0] == "World"

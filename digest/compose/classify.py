@@ -484,35 +484,43 @@ _MARKET_CAUSES = frozenset({"as", "on", "amid", "after", "over", "with", "despit
 _MARKET_GAP = 3
 
 
-def _market_cause(toks: Sequence[str]) -> int | None:
-    """The position of the word that starts a market move's causes in a headline split by
-    ``words`` ("Stocks fall as …": the "as"), or None when it is no market move."""
-    lows = [t.lower() for t in toks]
+def _market_move(lows: Sequence[str]) -> int | None:
+    """The position of a market's move in a lower-cased headline ("stocks fall": the
+    "fall"), or None when the headline tells no market move."""
     for i, low in enumerate(lows):
         if low not in _MARKET_NOUNS:
             continue
         move = next((j for j in range(i + 1, min(i + 2 + _MARKET_GAP, len(lows)))
                      if lows[j] in _MARKET_MOVES), None)
         if move is not None:
-            return next((k for k in range(move + 1, len(lows))
-                         if lows[k] in _MARKET_CAUSES), None)
+            return move
     return None
+
+
+def _market_cause(lows: Sequence[str], move: int) -> int | None:
+    """The position of the word after ``move`` that starts the causes ("as"), or None."""
+    return next((k for k in range(move + 1, len(lows)) if lows[k] in _MARKET_CAUSES), None)
 
 
 def _market_split(title: str, mentions: Sequence[Mention]) -> tuple[list[Mention], str] | None:
     """For a market move whose headline names what moved it (see ``_MARKET_NOUNS``): the
     headline's places of the market itself, and the names of the causes; else None.
-    ``title``: the headlines of a story's tellings, joined by " | "."""
+    ``title``: the headlines of a story's tellings, joined by " | "; each must tell a
+    market move ("Oil jumps after US strike" beside "US strikes Iranian launchers" is the
+    strike's story)."""
     if "$" in title:
         title = _US_DOLLAR.sub("USD ", title)
     causes: list[tuple[int, int]] = []  # word positions of the causes, per headline
     offset = 0
     for part in title.split(" | "):
-        toks = words(part)
-        cause = _market_cause(toks)
+        lows = [t.lower() for t in words(part)]
+        move = _market_move(lows)
+        if move is None:
+            return None  # a telling that is no market move: the story is the event itself
+        cause = _market_cause(lows, move)
         if cause is not None:
-            causes.append((offset + cause, offset + len(toks)))
-        offset += len(toks)
+            causes.append((offset + cause, offset + len(lows)))
+        offset += len(lows)
     named = [m for m in mentions if m.field == "title" and m.code not in ("", "-")]
     moved = [m for m in named if any(a < m.position < b for a, b in causes)]
     if not moved:
