@@ -411,8 +411,12 @@ def validate(cfg: Config) -> None:
     parse_clock(cfg.schedule.send_at, "schedule.send_at")
     parse_duration(cfg.schedule.collect_every, "schedule.collect_every")
     parse_duration(cfg.schedule.misfire_grace, "schedule.misfire_grace")
-    confirm_valid(cfg)
-    resend_gap(cfg)
+    valid, gap = confirm_valid(cfg), resend_gap(cfg)
+    if valid is not None and gap is not None and valid < gap:
+        raise ConfigError(
+            f"a confirmation link ({cfg.web.confirm_expires_after}) would expire before a "
+            f"new one may be sent (web.resend_after = {cfg.web.resend_after!r})",
+            key="web.confirm_expires_after", hint="make it at least web.resend_after")
     from digest.schedule import validate_schedule  # cron, durations, zone: errors name the key
     validate_schedule(cfg)
 

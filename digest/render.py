@@ -296,14 +296,21 @@ def _template_frame(exc: BaseException) -> tuple[str, int | None]:
     return "", None
 
 
-def jinja_error(exc: jinja2.TemplateError, fallback: str) -> TemplateError:
+# What a template's own expression can raise besides Jinja's errors ("100% sure" inside _(),
+# where a literal % is written %%, raises TypeError or ValueError): named like them.
+RENDER_ERRORS = (jinja2.TemplateError, TypeError, ValueError, KeyError)
+
+
+def jinja_error(exc: Exception, fallback: str) -> TemplateError:
     if isinstance(exc, jinja2.TemplateSyntaxError):
         name = exc.filename or exc.name or fallback
         return TemplateError(f"syntax error: {exc.message}", file=name, line=exc.lineno)
     if isinstance(exc, jinja2.TemplateNotFound):
         return TemplateError(f"template not found: {exc.name}", file=fallback)
     file, line = _template_frame(exc)
-    return TemplateError(f"{type(exc).__name__}: {exc}", file=file or fallback, line=line)
+    hint = "" if isinstance(exc, jinja2.TemplateError) else \
+        " (inside _(), a literal % is written %%)"
+    return TemplateError(f"{type(exc).__name__}: {exc}{hint}", file=file or fallback, line=line)
 
 
 _TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^<>]*?(/?)>")
@@ -439,7 +446,7 @@ class Renderer:
     def _run(self, template: jinja2.Template, context: Mapping[str, Any]) -> str:
         try:
             return template.render(context)
-        except jinja2.TemplateError as e:
+        except RENDER_ERRORS as e:
             raise jinja_error(e, str(self.templates / (template.name or ""))) from None
 
     def compile_mjml(self, source: str) -> str:

@@ -31,9 +31,17 @@ from digest import i18n
 from digest.addresses import normalise_email
 from digest.config import DEFAULT_SECTIONS, DEFAULT_TOPICS, Config, confirm_valid, resend_gap
 from digest.deliver import Envelope, Transport, make_transport
-from digest.errors import DeliveryError, InvalidInput
+from digest.errors import InvalidInput
 from digest.message import domain_of
-from digest.render import clean_text, jinja_error, locale_for, mjml_error, templates_dir, wrap
+from digest.render import (
+    RENDER_ERRORS,
+    clean_text,
+    jinja_error,
+    locale_for,
+    mjml_error,
+    templates_dir,
+    wrap,
+)
 from digest.store import Store
 from digest.tokens import CONFIRM, PREFERENCES, UNSUBSCRIBE, Tokens, span
 from digest.types import Subscriber
@@ -190,13 +198,19 @@ def _pending(
 
 
 def register(
-    store: Store, address: str, sections: frozenset[str] | None, now: dt.datetime
+    store: Store, address: str, sections: frozenset[str] | None, now: dt.datetime,
+    *, may_mail: Callable[[Subscriber], bool] = lambda _: True,
 ) -> Requested:
     """The subscriber a subscribe form asks for. A new address is added as pending; an
     unconfirmed, unsubscribed or bounced one becomes pending with the sections asked for
-    (confirming proves the mailbox works); an active one is left exactly as it is."""
+    (confirming proves the mailbox works); an active one is left exactly as it is.
+    ``may_mail(subscriber)`` False (an email went there a moment ago): nothing changes and
+    nothing is to be sent, so a stranger cannot quietly change a pending choice."""
     email = normalise_email(address)
     sub, created = _pending(store, email, sections, now)
+    if not may_mail(sub):
+        kind = ALREADY_MAIL if sub.status == "active" else CONFIRM_MAIL
+        return Requested(email, sub, kind, created, mailed=False)
     if created:
         return Requested(email, sub, CONFIRM_MAIL, True)
     if sub.status == "active":
@@ -220,22 +234,36 @@ def request_subscription(
     """Register the address, then send the confirmation (or "already subscribed") email.
     InvalidInput for an unusable address (nothing stored, nothing sent); DeliveryError when
     the mail could not be handed over (the pending subscriber stays; asking again resends)."""
-    req = register(store, address, sections, now)
     gap = resend_gap(cfg)
-    if gap is not None and not store.claim_mail(req.subscriber.id, now, gap):
-        return replace(req, mailed=False)  # it has a recent one: no mail bombs
-    links = Links(cfg, secret)
-    link = links.url(CONFIRM if req.mail == CONFIRM_MAIL else PREFERENCES, req.subscriber.id)
-    data = confirmation_message(
-        cfg, to=req.email, kind=req.mail, link=link, sections=req.subscriber.sections, now=now,
-    )
+
+    def may_mail(sub: Subscriber) -> bool:  # no mail bombs: one email per mailbox per gap
+        return gap is None or store.claim_mail(sub.id, now, gap, mailbox=mailbox(sub.email))
+
+    req = register(store, address, sections, now, may_mail=may_mail)
+    if not req.mailed:
+        return req
     try:
+        links = Links(cfg, secret)
+        link = links.url(CONFIRM if req.mail == CONFIRM_MAIL else PREFERENCES,
+                         req.subscriber.id)
+        data = confirmation_message(
+            cfg, to=req.email, kind=req.mail, link=link, sections=req.subscriber.sections,
+            now=now,
+        )
         send_one(cfg, req.email, data, name=f"confirm-{req.subscriber.id}",
                  transport=transport)
-    except DeliveryError:
-        store.release_mail(req.subscriber.id, now)  # not sent: asking again sends at once
+    except BaseException:
+        if gap is not None:  # not sent (mail server, template …): asking again sends at once
+            store.release_mail(req.subscriber.id, now)
         raise
     return req
+
+
+def mailbox(email: str) -> tuple[str, str]:
+    """The mailbox an address reaches: its local part without a "+tag", and its domain
+    ("ann+news@example.org" and "ann@example.org" are one mailbox)."""
+    local, _, domain = email.rpartition("@")
+    return local.split("+", 1)[0], domain
 
 
 def send_one(
@@ -286,7 +314,7 @@ def _render(env: jinja2.Environment, name: str, context: dict[str, object]) -> t
     try:
         template = env.get_template(name)
         return template.render(context), Path(template.filename or name)
-    except jinja2.TemplateError as e:
+    except RENDER_ERRORS as e:
         raise jinja_error(e, name) from None
 
 

@@ -83,6 +83,8 @@ class Tokens:
             raise self._expired() from None
         except BadSignature:
             if purpose in TIMED and self._untimed_ok(purpose, token):
+                if self._confirm_valid is None:  # links never expire: an old one is good
+                    return int(self._s(purpose).loads(token))
                 raise self._expired() from None  # made before links carried their time
             raise InvalidInput(
                 "this link is not valid (damaged or not made by this newsletter)"
@@ -113,8 +115,11 @@ class Tokens:
 
 
 def span(valid: dt.timedelta, locale: str = "en_GB") -> str:
-    """A link's life in words, in the locale's language: "7 days", "7 Tage", "2 hours"."""
-    hours = valid.total_seconds() / 3600
-    if hours >= 24 and hours % 24 == 0:
-        return str(format_unit(int(hours // 24), "duration-day", locale=locale))
-    return str(format_unit(round(hours, 2), "duration-hour", locale=locale))
+    """A link's life in words, in the locale's language: "7 days", "7 Tage", "2 hours",
+    "30 minutes"."""
+    minutes = valid.total_seconds() / 60
+    if minutes >= 24 * 60 and minutes % (24 * 60) == 0:
+        return str(format_unit(int(minutes // (24 * 60)), "duration-day", locale=locale))
+    if minutes >= 60:
+        return str(format_unit(round(minutes / 60, 1), "duration-hour", locale=locale))
+    return str(format_unit(round(minutes), "duration-minute", locale=locale))

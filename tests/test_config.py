@@ -59,6 +59,8 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
          "web.confirm_expires_after: expected a duration"),
         ({"web": {"confirm_expires_after": "10s"}},
          "web.confirm_expires_after: expected at least '1m', got '10s'"),
+        ({"web": {"confirm_expires_after": "5m"}},
+         "web.confirm_expires_after: a confirmation link (5m) would expire before a new one"),
     ],
 )
 def test_bad_settings_name_the_key(data: dict[str, object], message: str) -> None:

@@ -491,6 +491,18 @@ def test_jinja_syntax_error_names_file_and_line(tmp_path: Path) -> None:
     assert str(info.value).startswith(f"{path}:{info.value.line}: syntax error")
 
 
+def test_a_percent_sign_in_an_editors_own_words_names_file_and_line(tmp_path: Path) -> None:
+    folder = copy_templates(tmp_path)
+    path = break_template(folder, '{{ _("Unsubscribe") }}', '{{ _("Leave 100% free") }}')
+    with pytest.raises(TemplateError) as info:
+        Renderer(folder, NEWSLETTER).render(sample_edition())
+    assert info.value.file == str(path)
+    assert info.value.line == line_of(path, "Leave 100% free")
+    assert "a literal % is written %%" in str(info.value)
+    break_template(folder, '{{ _("Leave 100% free") }}', '{{ _("Leave 100%% free") }}')
+    assert "Leave 100% free" in Renderer(folder, NEWSLETTER).render(sample_edition()).html
+
+
 def test_undefined_variable_names_file_and_line(tmp_path: Path) -> None:
     folder = copy_templates(tmp_path)
     path = break_template(folder, "{{ section.name }}", "{{ section.title }}")

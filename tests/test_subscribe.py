@@ -493,8 +493,10 @@ def test_confirmation_links_can_be_made_to_last_for_ever(
     store, _ = stored(cfg)
     bob = by_email(store, "bob@example.org")
     ancient = Tokens(store.secret(), clock=lambda: 1_000_000_000.0)  # 2001
+    legacy = URLSafeSerializer(store.secret(), salt=CONFIRM).dumps(bob.id)  # no time at all
     with TestClient(create_app(cfg, store), raise_server_exceptions=False) as client:
         page = client.get(f"/c/{ancient.make(CONFIRM, bob.id)}")
+        assert client.get(f"/c/{legacy}").status_code == 200
         client.post("/subscribe", data={"email": "fay@example.org", "all": "1"})
     store.close()
     assert page.status_code == 200 and "bob@example.org" in page.text
@@ -562,3 +564,57 @@ def test_the_subscribe_emails_follow_the_newsletter_language(
     assert "Confirm" not in plain and "Please" not in html_part
     assert already.message["Subject"] == "Sie haben Evening Digest bereits abonniert"
     assert "Sie sind bereits angemeldet" in already.part("plain")
+
+
+def test_tagged_addresses_of_one_mailbox_share_the_limit_and_a_pending_choice_stays(
+    site: Site, smtp_server: SmtpServer
+) -> None:
+    client, store, _, _ = site
+    client.post("/subscribe", data={"email": "kai@example.org", "section": "Sports"})
+    for n in range(4):  # the same mailbox under other "+tags"
+        page = client.post("/subscribe", data={"email": f"kai+{n}@example.org", "all": "1"})
+        assert page.status_code == 200 and "Check your inbox" in page.text
+    # a stranger re-posting the address with other sections changes nothing
+    client.post("/subscribe", data={"email": "kai@example.org", "section": "Business"})
+    (msg,) = smtp_server.wait_for(1)
+    time.sleep(0.3)
+    assert len(smtp_server.messages) == 1 and msg.rcpt_tos == ["kai@example.org"]
+    kai = by_email(store, "kai@example.org")
+    assert kai.status == "pending" and kai.sections == frozenset({"Sports"})
+    # the link the reader got is the one that still holds: it confirms their own choice
+    client.post(link_in(msg, "/c/"))
+    assert by_email(store, "kai@example.org").sections == frozenset({"Sports"})
+    # other mailboxes are not held back
+    client.post("/subscribe", data={"email": "kaj@example.org", "all": "1"})
+    assert len(smtp_server.wait_for(2)) == 2
+
+
+def test_a_confirmation_that_could_not_be_made_does_not_hold_back_the_next(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    from digest.errors import TemplateError
+
+    cfg = make_config(tmp_path, smtp_server, own_templates=True)
+    store, _ = stored(cfg)
+    template = tmp_path / "templates" / "email" / "confirm.txt.j2"
+    good = template.read_text()
+    template.write_text(good.replace("{% endif %}", "{% endiff %}", 1))
+    with pytest.raises(TemplateError):
+        subs.request_subscription(cfg, store, "lou@example.org", None, now=AT,
+                                  secret=store.secret())
+    template.write_text(good)  # the editor fixes the template; the reader asks again
+    again = subs.request_subscription(cfg, store, "lou@example.org", None,
+                                      now=AT + dt.timedelta(minutes=1), secret=store.secret())
+    assert again.mailed
+    assert smtp_server.wait_for(1)[0].rcpt_tos == ["lou@example.org"]
+    store.close()
+
+
+def test_the_confirm_page_keeps_the_link_it_was_opened_with(
+    site: Site, smtp_server: SmtpServer
+) -> None:
+    client = site[0]
+    client.post("/subscribe", data={"email": "max@example.org", "all": "1"})
+    link = link_in(smtp_server.wait_for(1)[0], "/c/")
+    page = client.get(link)
+    assert f'action="{link}"' in page.text  # opening it does not mint a fresh, longer link

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from digest import pipeline
 from digest.config import Config
 from digest.render import templates_dir
 from digest.store import Store
@@ -202,8 +203,16 @@ def test_a_workbench_password_guards_the_editors_pages_only(tmp_path: Path) -> N
             assert client.get(path, headers=basic("anyone", "open sesame")).status_code == 200
         sent = client.post(f"/editions/{saved.id}/test-send", data={"addresses": "a@b.example"})
         assert sent.status_code == 401  # no test mail without the password
-        # the readers' pages and the public copy stay open
+        # the readers' pages stay open, and link to the form, not to the editors' archive
+        form = client.get("/subscribe")
+        assert form.status_code == 200 and 'href="/"' not in form.text
+        # tonight's public copy is for editors until sending starts, then for everyone
+        unsent = client.get("/archive/2026-11-25")
+        assert unsent.status_code == 404 and "Belgrade" not in unsent.text
+        assert client.get("/archive/2026-11-25",
+                          headers=basic("editor", "open sesame")).status_code == 200
+        assert saved.id is not None
+        store.start_sending(saved.id, pipeline.utcnow())
         assert client.get("/archive/2026-11-25").status_code == 200
-        assert client.get("/subscribe").status_code == 200
     store.close()
     assert not list((tmp_path / "outbox").glob("*.eml"))

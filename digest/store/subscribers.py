@@ -71,11 +71,27 @@ class SubscriberStore(StoreBase):
             raise NotFound(f"no subscriber {subscriber_id}")
         return self._subscriber(row)
 
-    def claim_mail(self, subscriber_id: int, now: dt.datetime, gap: dt.timedelta) -> bool:
+    def claim_mail(self, subscriber_id: int, now: dt.datetime, gap: dt.timedelta,
+                   *, mailbox: tuple[str, str] | None = None) -> bool:
         """Take the right to send a subscribe email to this address now: False when one went
-        out less than ``gap`` ago. One atomic UPDATE, so two requests at once send once."""
+        out less than ``gap`` ago — to it, or to another address of the same ``mailbox``
+        (local part without "+tag", domain). One atomic UPDATE for the address, so two
+        requests at once send once."""
         col = t.subscribers.c.mailed_at
+        email = t.subscribers.c.email
         with self._tx() as c:
+            if mailbox is not None:
+                local, domain = mailbox
+                tagged = _like(local) + "+%@" + _like(domain)
+                recent = c.execute(
+                    sa.select(sa.func.count()).select_from(t.subscribers)
+                    .where(t.subscribers.c.id != subscriber_id)
+                    .where(sa.or_(email == f"{local}@{domain}",
+                                  email.like(tagged, escape="\\")))
+                    .where(col > now - gap)
+                ).scalar_one()
+                if recent:
+                    return False
             done = c.execute(
                 sa.update(t.subscribers)
                 .where(t.subscribers.c.id == subscriber_id)
@@ -119,3 +135,8 @@ class SubscriberStore(StoreBase):
             ).rowcount
         if not found:
             raise NotFound(f"no subscriber {subscriber_id}")
+
+
+def _like(text: str) -> str:
+    """``text`` for a LIKE pattern, its wildcards taken literally."""
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")

@@ -176,8 +176,12 @@ def _routes(app: FastAPI, cfg: Config) -> None:
     @app.get("/archive/{day}", response_class=HTMLResponse)
     def archive_copy(request: Request, day: str) -> HTMLResponse:
         edition = _store(request).edition_for(cfg.newsletter.name, parse_day(day))
-        if edition is None:
-            raise NotFound(f"no edition of {day}", hint="the archive at / lists them")
+        unsent = edition is not None and edition.status not in ("sending", "sent")
+        if edition is None or (unsent and cfg.workbench_password
+                               and not _password_ok(request, cfg.workbench_password.encode())):
+            # with a workbench password, tonight's edition is public once it is being sent
+            raise NotFound(f"no edition of {day}",
+                           hint="check the date in the link (YYYY-MM-DD)")
         rendered = Renderer(templates_dir(cfg), cfg.newsletter).render(edition, personal=False)
         return HTMLResponse(rendered.html)
 

@@ -267,7 +267,7 @@ def _confirm(request: Request, cfg: Config, token: str, *, post: bool) -> Respon
         sub = subs.confirm(site.store, sub.id, pipeline.utcnow())
     state = {"pending": "ask", "active": "subscribed"}.get(sub.status, "stale")
     return _html(request, cfg, "confirm.html.j2", state=state, subscriber=sub,
-                 action=site.links.path(CONFIRM, sub.id),
+                 action=f"/c/{token}",  # the same link: opening it does not renew its life
                  preferences=site.links.path(PREFERENCES, sub.id))
 
 
