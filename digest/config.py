@@ -116,6 +116,7 @@ class WebConfig:
     port: int = 8000
     confirm_expires_after: str = "7d"  # a confirmation link's life; "": for ever
     resend_after: str = "10m"  # at most one subscribe email per address in this time; "": no limit
+    subscribes_per_hour: int = 20  # subscribe posts one client may make in an hour; 0: no limit
 
 
 @dataclass(frozen=True)
@@ -411,6 +412,9 @@ def validate(cfg: Config) -> None:
     parse_clock(cfg.schedule.send_at, "schedule.send_at")
     parse_duration(cfg.schedule.collect_every, "schedule.collect_every")
     parse_duration(cfg.schedule.misfire_grace, "schedule.misfire_grace")
+    if cfg.web.subscribes_per_hour < 0:
+        raise ConfigError(f"expected 0 or more, got {cfg.web.subscribes_per_hour}",
+                          key="web.subscribes_per_hour", hint="0: no limit")
     valid, gap = confirm_valid(cfg), resend_gap(cfg)
     if valid is not None and gap is not None and valid < gap:
         raise ConfigError(

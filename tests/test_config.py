@@ -59,6 +59,7 @@ def test_defaults_without_a_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
          "web.confirm_expires_after: expected a duration"),
         ({"web": {"confirm_expires_after": "10s"}},
          "web.confirm_expires_after: expected at least '1m', got '10s'"),
+        ({"web": {"subscribes_per_hour": -1}}, "web.subscribes_per_hour: expected 0 or more"),
         ({"web": {"confirm_expires_after": "5m"}},
          "web.confirm_expires_after: a confirmation link (5m) would expire before a new one"),
     ],

@@ -618,3 +618,20 @@ def test_the_confirm_page_keeps_the_link_it_was_opened_with(
     link = link_in(smtp_server.wait_for(1)[0], "/c/")
     page = client.get(link)
     assert f'action="{link}"' in page.text  # opening it does not mint a fresh, longer link
+
+
+def test_one_client_posting_too_often_gets_a_429_and_nothing_is_stored(
+    tmp_path: Path, smtp_server: SmtpServer
+) -> None:
+    cfg = make_config(tmp_path, smtp_server)
+    cfg = dataclasses.replace(cfg, web=dataclasses.replace(cfg.web, subscribes_per_hour=2))
+    store, _ = stored(cfg)
+    with TestClient(create_app(cfg, store), raise_server_exceptions=False) as client:
+        codes = [client.post("/subscribe", data={"email": f"r{n}@example.org", "all": "1"})
+                 for n in range(3)]
+        assert client.get("/subscribe").status_code == 200  # reading the form is not limited
+    assert [r.status_code for r in codes] == [200, 200, 429]
+    assert "Too many requests" in codes[2].text and "try again in an hour" in codes[2].text
+    assert len(smtp_server.wait_for(2)) == 2
+    assert "r2@example.org" not in {s.email for s in store.subscribers()}
+    store.close()

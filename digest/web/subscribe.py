@@ -21,7 +21,10 @@ here is rate-limited yet: a subscribe form can make the server send mail to any 
 
 from __future__ import annotations
 
+import collections
 import logging
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -52,6 +55,38 @@ READ = ["GET", "HEAD"]  # link checkers send HEAD; neither changes anything
 
 class TooLarge(InvalidInput):
     """A form post far bigger than any of ours."""
+
+
+class TooMany(DigestError):
+    """One client posted the subscribe form more often than ``web.subscribes_per_hour``."""
+
+    http_status = 429
+
+
+class Limiter:
+    """At most ``limit`` events per client in any hour (a sliding window, in memory: one
+    process serves the site). ``limit`` 0: no limit."""
+
+    def __init__(self, limit: int, window: float = 3600.0) -> None:
+        self.limit = limit
+        self.window = window
+        self._seen: dict[str, collections.deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str, now: float) -> bool:
+        if self.limit <= 0:
+            return True
+        with self._lock:
+            times = self._seen.setdefault(client, collections.deque())
+            while times and times[0] <= now - self.window:
+                times.popleft()
+            if len(times) >= self.limit:
+                return False
+            times.append(now)
+            if len(self._seen) > 10_000:  # forget clients gone quiet
+                self._seen = {k: v for k, v in self._seen.items()
+                              if v and v[-1] > now - self.window}
+            return True
 
 
 class MailUnavailable(DigestError):
@@ -104,7 +139,7 @@ def _html(
 
 def _problem(request: Request, cfg: Config, exc: DigestError) -> HTMLResponse:
     titles = {400: "This link is not valid", 404: "This address is not on our list",
-              503: "Please try again later"}
+              429: "Too many requests", 503: "Please try again later"}
     if isinstance(exc, TooLarge):
         titles[400] = "Too much data"
     elif isinstance(exc, LinkExpired):
@@ -168,8 +203,17 @@ def _subscribe_routes(app: FastAPI, cfg: Config) -> None:
         return _html(request, cfg, "subscribe.html.j2", headers={}, email="", error=None,
                      **_sections_context(options, None))
 
+    limiter = Limiter(cfg.web.subscribes_per_hour)
+
     @app.post("/subscribe", response_class=HTMLResponse)
     async def subscribe(request: Request) -> Response:
+        client = request.client.host if request.client else ""
+        if not limiter.allow(client, time.monotonic()):
+            log.warning("subscribe: %s posted more than web.subscribes_per_hour (%d) times "
+                        "in an hour; refused", client or "a client", cfg.web.subscribes_per_hour)
+            return _problem(request, cfg, TooMany(
+                "too many subscribe requests from your network",
+                hint="please try again in an hour"))
         body = await _form(request, cfg)
         if isinstance(body, Response):
             return body
