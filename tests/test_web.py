@@ -216,3 +216,41 @@ def test_a_workbench_password_guards_the_editors_pages_only(tmp_path: Path) -> N
         assert client.get("/archive/2026-11-25").status_code == 200
     store.close()
     assert not list((tmp_path / "outbox").glob("*.eml"))
+
+
+def test_a_reader_who_mistypes_a_public_link_sees_no_editors_links(
+    site: tuple[TestClient, Store, Edition, Config]
+) -> None:
+    client = site[0]
+    for path in ("/archive/2000-01-01", "/archive/yesterday", "/no-such-page"):
+        r = client.get(path)
+        assert r.status_code in (400, 404), path
+        assert "/editions/" not in r.text and 'href="/subscribe"' in r.text, path
+    # the editors' own pages keep their error page, with its way back
+    r = client.get("/editions/999999")
+    assert r.status_code == 404 and "/editions/next" in r.text
+
+
+def test_wrong_workbench_passwords_are_limited_per_client(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import base64
+    import dataclasses
+
+    from digest.web import app as web_app
+
+    monkeypatch.setattr(web_app, "PASSWORD_GUESSES", 3)
+    cfg = dataclasses.replace(make_config(tmp_path), workbench_password="right")
+    store, _ = stored(cfg)
+
+    def auth(password: str) -> dict[str, str]:
+        return {"Authorization": "Basic " + base64.b64encode(f"ed:{password}".encode()).decode()}
+
+    with TestClient(create_app(cfg, store), raise_server_exceptions=False) as client:
+        assert client.get("/editions/next").status_code == 401  # no password: not a guess
+        assert [client.get("/", headers=auth("wrong")).status_code for _ in range(3)] \
+            == [401, 401, 401]
+        blocked = client.get("/", headers=auth("right"))  # now even the right one waits
+        assert blocked.status_code == 429 and "try again in an hour" in blocked.text
+        assert client.get("/subscribe").status_code == 200  # readers are not affected
+    store.close()

@@ -25,6 +25,7 @@ import base64
 import binascii
 import hmac
 import logging
+import time
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 from typing import Any
@@ -49,7 +50,7 @@ from digest.web.pages import (
     same_origin,
     templates_version,
 )
-from digest.web.subscribe import add_subscription_routes
+from digest.web.subscribe import Limiter, add_subscription_routes, reader_error
 
 log = logging.getLogger(__name__)
 
@@ -81,6 +82,7 @@ def create_app(cfg: Config, store: Store | None = None) -> FastAPI:
 # The editors' pages: the archive list, the workbench and its live reload. The reader's pages
 # (/subscribe, /c, /u, /p), the public copies (/archive/DAY) and /healthz stay open.
 EDITOR_PAGES = ("/editions", "/preview")
+PASSWORD_GUESSES = 20  # wrong workbench passwords one client may send in an hour
 
 
 def is_editor_page(path: str) -> bool:
@@ -91,12 +93,23 @@ def _editors_only(app: FastAPI, password: str) -> None:
     """With DIGEST_WORKBENCH_PASSWORD set, the editors' pages ask for it (HTTP Basic; any
     user name), compared in constant time."""
     want = password.encode()
+    guesses = Limiter(PASSWORD_GUESSES)  # wrong passwords per client and hour
 
     @app.middleware("http")
     async def ask_for_password(
         request: Request, call_next: Callable[[Request], Awaitable[Response]]
     ) -> Response:
-        if is_editor_page(request.url.path) and not _password_ok(request, want):
+        if not is_editor_page(request.url.path):
+            return await call_next(request)
+        client = request.client.host if request.client else ""
+        if guesses.full(client, time.monotonic()):
+            return PlainTextResponse("Too many wrong passwords from your network: try again "
+                                     "in an hour.\n", status_code=429,
+                                     headers={"Cache-Control": "no-store"})
+        if not _password_ok(request, want):
+            if "authorization" in request.headers:
+                guesses.allow(client, time.monotonic())  # one more wrong guess counted
+                log.warning("workbench: a wrong password from %s", client or "a client")
             return PlainTextResponse(
                 "This page is for the newsletter's editors: log in with the workbench password "
                 "(DIGEST_WORKBENCH_PASSWORD; any user name).\n", status_code=401,
@@ -256,6 +269,8 @@ def _error_page(request: Request, exc: DigestError) -> HTMLResponse:
     if isinstance(exc, TemplateError):
         title = "Template error"
     cfg: Config = request.app.state.cfg
+    if not is_editor_page(request.url.path) and not isinstance(exc, TemplateError):
+        return reader_error(request, cfg, exc, title)  # readers see no editors' links
     try:
         version = templates_version(templates_dir(cfg))
     except DigestError:

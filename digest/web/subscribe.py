@@ -73,6 +73,14 @@ class Limiter:
         self._seen: dict[str, collections.deque[float]] = {}
         self._lock = threading.Lock()
 
+    def full(self, client: str, now: float) -> bool:
+        """Whether ``client`` has used up its events of the last hour (counts nothing)."""
+        if self.limit <= 0:
+            return False
+        with self._lock:
+            times = self._seen.get(client) or ()
+            return sum(1 for t in times if t > now - self.window) >= self.limit
+
     def allow(self, client: str, now: float) -> bool:
         if self.limit <= 0:
             return True
@@ -135,6 +143,13 @@ def _html(
                 newsletter=cfg.newsletter.name, **context)
     sent = TOKEN_PAGE if headers is None else headers
     return HTMLResponse(body, status_code=status, headers=sent)
+
+
+def reader_error(request: Request, cfg: Config, exc: DigestError, title: str) -> HTMLResponse:
+    """An error page in the readers' look (no links to the editors' pages): a public copy
+    that is not there, a mistyped address."""
+    return _html(request, cfg, "problem.html.j2", status=exc.http_status, headers=PRIVATE,
+                 title=title, error=exc)
 
 
 def _problem(request: Request, cfg: Config, exc: DigestError) -> HTMLResponse:
