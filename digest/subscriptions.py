@@ -185,7 +185,7 @@ class Requested:
     subscriber: Subscriber
     mail: str  # CONFIRM_MAIL | ALREADY_MAIL
     created: bool
-    mailed: bool = True  # False: an email went to the address less than web.resend_after ago
+    mailed: bool = True  # False: an email went to its mailbox less than web.resend_after ago
 
 
 def _pending(

@@ -49,6 +49,12 @@ def site(tmp_path: Path, smtp_server: SmtpServer) -> Iterator[Site]:
 
 
 
+def web_config(tmp: Path, smtp: SmtpServer, **web: object) -> Config:
+    """The test config with some ``[web]`` keys set."""
+    cfg = make_config(tmp, smtp)
+    return dataclasses.replace(cfg, web=dataclasses.replace(cfg.web, **web))  # type: ignore[arg-type]
+
+
 def by_email(store: Store, email: str) -> Subscriber:
     return next(s for s in store.subscribers() if s.email == email)
 
@@ -129,8 +135,7 @@ def test_every_usable_address_gets_the_same_page(site: Site, smtp_server: SmtpSe
 def test_a_pending_address_is_sent_a_new_confirmation(
     tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
-    cfg = make_config(tmp_path, smtp_server)  # web.resend_after = "": every request mails
-    cfg = dataclasses.replace(cfg, web=dataclasses.replace(cfg.web, resend_after=""))
+    cfg = web_config(tmp_path, smtp_server, resend_after="")  # every request mails
     store, saved = stored(cfg)
     with TestClient(create_app(cfg, store), raise_server_exceptions=False) as client:
         _a_pending_address_is_sent_a_new_confirmation((client, store, saved, cfg),
@@ -493,8 +498,7 @@ def test_a_confirmation_link_expires_after_a_week_and_says_what_to_do(
 def test_confirmation_links_can_be_made_to_last_for_ever(
     tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
-    cfg = make_config(tmp_path, smtp_server)
-    cfg = dataclasses.replace(cfg, web=dataclasses.replace(cfg.web, confirm_expires_after=""))
+    cfg = web_config(tmp_path, smtp_server, confirm_expires_after="")
     store, _ = stored(cfg)
     bob = by_email(store, "bob@example.org")
     ancient = Tokens(store.secret(), clock=lambda: 1_000_000_000.0)  # 2001
@@ -628,8 +632,7 @@ def test_the_confirm_page_keeps_the_link_it_was_opened_with(
 def test_one_client_posting_too_often_gets_a_429_and_nothing_is_stored(
     tmp_path: Path, smtp_server: SmtpServer
 ) -> None:
-    cfg = make_config(tmp_path, smtp_server)
-    cfg = dataclasses.replace(cfg, web=dataclasses.replace(cfg.web, subscribes_per_hour=2))
+    cfg = web_config(tmp_path, smtp_server, subscribes_per_hour=2)
     store, _ = stored(cfg)
     with TestClient(create_app(cfg, store), raise_server_exceptions=False) as client:
         codes = [client.post("/subscribe", data={"email": f"r{n}@example.org", "all": "1"})

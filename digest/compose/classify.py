@@ -168,6 +168,11 @@ _SLUG_HYPHEN = re.compile(r"-(?!(?:" + _WHO_WORDS + r")\b)")
 _US_DOLLAR = re.compile(r"\bU\.?S\.?\s?\$")
 
 
+def _no_us_dollar(text: str) -> str:
+    """``text`` with "US$" written "USD", as place matching reads it."""
+    return _US_DOLLAR.sub("USD ", text) if "$" in text else text
+
+
 def _who_marks(text: str) -> frozenset[int]:
     """The positions (in ``words(text)``) of the words that follow such a hyphen."""
     if not any(h in text for h in "-‐‑–"):  # the hyphens _WHO_AFTER reads
@@ -184,8 +189,7 @@ def find_mentions(
     ``text``, then of GeoNames cities. ``research``: the story is about research (None:
     judged from ``text`` alone). Chinese, Japanese and Korean names are found in the text
     itself (cjk.place_names), after the editor's own."""
-    if "$" in text:
-        text = _US_DOLLAR.sub("USD ", text)
+    text = _no_us_dollar(text)
     found = mentions_in(words(text), field, start, extra, research, _who_marks(text))
     if has_cjk(text):
         found += [Mention(f.code, f.text, f.kind, field, start + min(f.offset, 999))
@@ -508,8 +512,7 @@ def _market_split(title: str, mentions: Sequence[Mention]) -> tuple[list[Mention
     ``title``: the headlines of a story's tellings, joined by " | "; each must tell a
     market move ("Oil jumps after US strike" beside "US strikes Iranian launchers" is the
     strike's story)."""
-    if "$" in title:
-        title = _US_DOLLAR.sub("USD ", title)
+    title = _no_us_dollar(title)  # word positions as find_mentions counted them
     causes: list[tuple[int, int]] = []  # word positions of the causes, per headline
     offset = 0
     for part in title.split(" | "):

@@ -108,7 +108,7 @@ def _editors_only(app: FastAPI, password: str) -> None:
                                      headers={"Cache-Control": "no-store"})
         if not _password_ok(request, want):
             if "authorization" in request.headers:
-                guesses.allow(client, time.monotonic())  # one more wrong guess counted
+                guesses.count(client, time.monotonic())
                 log.warning("workbench: a wrong password from %s", client or "a client")
             return PlainTextResponse(
                 "This page is for the newsletter's editors: log in with the workbench password "

@@ -15,8 +15,9 @@
     POST /p/{token}              saves the sections; 303 to GET /p/{token}?saved=1
 
 A forged or damaged token is a 400 page, a good token for a subscriber no longer stored a
-404 page. Token pages are never cached, indexed, framed or sent on as a Referer. Nothing
-here is rate-limited yet: a subscribe form can make the server send mail to any address.
+404 page. Token pages are never cached, indexed, framed or sent on as a Referer. One
+mailbox gets at most one subscribe email per ``web.resend_after`` (digest.subscriptions), and
+one client may post the form ``web.subscribes_per_hour`` times (``Limiter``, a 429 beyond).
 """
 
 from __future__ import annotations
@@ -73,27 +74,32 @@ class Limiter:
         self._seen: dict[str, collections.deque[float]] = {}
         self._lock = threading.Lock()
 
+    def _recent(self, client: str, now: float) -> collections.deque[float]:
+        """The client's events within the window (call with the lock held)."""
+        if len(self._seen) > 10_000:  # forget clients gone quiet
+            self._seen = {k: v for k, v in self._seen.items() if v and v[-1] > now - self.window}
+        times = self._seen.setdefault(client, collections.deque())
+        while times and times[0] <= now - self.window:
+            times.popleft()
+        return times
+
     def full(self, client: str, now: float) -> bool:
-        """Whether ``client`` has used up its events of the last hour (counts nothing)."""
-        if self.limit <= 0:
-            return False
+        """Whether ``client`` has used up its events of the window (counts nothing)."""
         with self._lock:
-            times = self._seen.get(client) or ()
-            return sum(1 for t in times if t > now - self.window) >= self.limit
+            return 0 < self.limit <= len(self._recent(client, now))
+
+    def count(self, client: str, now: float) -> None:
+        """One more event of ``client``."""
+        with self._lock:
+            self._recent(client, now).append(now)
 
     def allow(self, client: str, now: float) -> bool:
-        if self.limit <= 0:
-            return True
+        """Count one more event unless the window is full; whether it was counted."""
         with self._lock:
-            times = self._seen.setdefault(client, collections.deque())
-            while times and times[0] <= now - self.window:
-                times.popleft()
-            if len(times) >= self.limit:
+            times = self._recent(client, now)
+            if 0 < self.limit <= len(times):
                 return False
             times.append(now)
-            if len(self._seen) > 10_000:  # forget clients gone quiet
-                self._seen = {k: v for k, v in self._seen.items()
-                              if v and v[-1] > now - self.window}
             return True
 
 
