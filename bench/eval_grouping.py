@@ -28,6 +28,7 @@ import datetime as dt
 import os
 import re
 import sys
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
@@ -313,6 +314,35 @@ def read_labels(path: Path) -> list[Label]:
 def label_sets() -> list[Path]:
     """The per-item label files (``<folder>[.<part>].tsv``), not the cross-outlet ones."""
     return [p for p in sorted(LABELS.glob("*.tsv")) if not p.stem.endswith(".cross")]
+
+
+def labelled_entries() -> Iterator[tuple[str, Label, Entry, Feed]]:
+    """Every labelled item of the unsealed sets whose snapshots are here: (set name, label,
+    the entry with its sentence vector, its feed). A set whose folder is missing is skipped
+    with a message; no snapshots at all: exit 0 (a skip, as for the benchmarks)."""
+    root = feeds_dir()
+    if root is None:
+        raise SystemExit(0)
+    for path in label_sets():
+        name = path.stem
+        if name in SEALED:
+            continue
+        where = day_dir(root, name.split(".")[0])
+        if where is None:
+            print(f"SKIP {name}: its snapshots are not in {root} (nor in DIGEST_EXTRA_FEEDS)",
+                  file=sys.stderr)
+            continue
+        feeds, entries = load_day(where)
+        feed_of = {f.url: f for f in feeds}
+        idx: dict[tuple[str, str], Entry] = {}
+        for e in with_vectors(entries):
+            f = snapshot_file(e).split("/")[1]
+            idx.setdefault((f, normal_ref(e.url or e.key)), e)
+            idx.setdefault((f, normal_ref(e.key)), e)
+        for lab in read_labels(path):
+            e = idx.get((lab.file, normal_ref(lab.ref)))
+            if e is not None:
+                yield name, lab, e, feed_of[e.feed_url]
 
 
 def read_cross(path: Path) -> dict[tuple[str, str], str]:

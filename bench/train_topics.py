@@ -27,17 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
-from eval_grouping import (
-    SEALED,
-    day_dir,
-    feeds_dir,
-    label_sets,
-    load_day,
-    normal_ref,
-    read_labels,
-    snapshot_file,
-    with_vectors,
-)
+from eval_grouping import labelled_entries
 
 from digest.compose import _title, topicmodel, vectors
 from digest.compose.classify import KNOWN_TOPICS, classify_topic
@@ -51,57 +41,42 @@ SAME_OUTLET = {"aljazeeraenglish.xml": "aljazeera.xml", "nyt.xml": "nytimes.xml"
 
 
 def labelled_items() -> list[dict[str, Any]]:
-    root = feeds_dir()
-    if root is None:
-        raise SystemExit(0)
     out: list[dict[str, Any]] = []
-    for path in label_sets():
-        name = path.stem
-        if name in SEALED:
-            continue
-        where = day_dir(root, name.split(".")[0])
-        if where is None:
-            print(f"SKIP {name}: its snapshots are not in {root} (nor in DIGEST_EXTRA_FEEDS)",
-                  file=sys.stderr)
-            continue
-        _, entries = load_day(where)
-        entries = with_vectors(entries)
-        idx: dict[tuple[str, str], Any] = {}
-        for e in entries:
-            f = snapshot_file(e).split("/")[1]
-            idx.setdefault((f, normal_ref(e.url or e.key)), e)
-            idx.setdefault((f, normal_ref(e.key)), e)
-        for lab in read_labels(path):
-            e = idx.get((lab.file, normal_ref(lab.ref)))
-            if e is None:
-                continue
-            vec = vectors.decode(e.vector)
-            assert vec is not None
-            title, teaser = _title(e), teaser_text(e)
-            x, _ = topicmodel.features(vec, title, teaser, e.categories, e.url)
-            rules = classify_topic(title, teaser, e.categories, e.url, KNOWN_TOPICS).topic
-            out.append({"set": name, "outlet": SAME_OUTLET.get(lab.file, lab.file), "x": x,
-                        "y": KNOWN_TOPICS.index(lab.topic), "rules": rules,
-                        "unread": topicmodel.rules_cannot_read(title, teaser)})
+    for name, lab, e, _ in labelled_entries():
+        vec = vectors.decode(e.vector)
+        assert vec is not None
+        title, teaser = _title(e), teaser_text(e)
+        x, _ = topicmodel.features(vec, title, teaser, e.categories, e.url)
+        rules = classify_topic(title, teaser, e.categories, e.url, KNOWN_TOPICS).topic
+        out.append({"set": name, "outlet": SAME_OUTLET.get(lab.file, lab.file), "x": x,
+                    "y": KNOWN_TOPICS.index(lab.topic), "rules": rules,
+                    "unread": topicmodel.rules_cannot_read(title, teaser)})
     return out
 
 
 def train(x: np.ndarray, y: np.ndarray) -> dict[str, Any]:
+    return fit(x, y, KNOWN_TOPICS, L2)
+
+
+def fit(x: np.ndarray, y: np.ndarray, classes: tuple[str, ...], l2: float,
+        steps: int = STEPS, rate: float = RATE) -> dict[str, Any]:
+    """A multinomial logistic regression (L2, standardised features, plain gradient descent:
+    deterministic) in the JSON form digest reads (topicmodel.linear_model)."""
     mean = x.mean(0)
     scale = x.std(0) + 1e-6
     z = np.hstack([(x - mean) / scale, np.ones((len(x), 1))])
-    k = len(KNOWN_TOPICS)
+    k = len(classes)
     onehot = np.eye(k)[y]
     w = np.zeros((z.shape[1], k))
-    for _ in range(STEPS):
+    for _ in range(steps):
         logits = z @ w
         logits -= logits.max(1, keepdims=True)
         p = np.exp(logits)
         p /= p.sum(1, keepdims=True)
         grad = z.T @ (p - onehot) / len(z)
-        grad[:-1] += L2 * w[:-1]
-        w -= RATE * grad
-    return {"classes": list(KNOWN_TOPICS), "mean": mean.tolist(), "scale": scale.tolist(),
+        grad[:-1] += l2 * w[:-1]
+        w -= rate * grad
+    return {"classes": list(classes), "mean": mean.tolist(), "scale": scale.tolist(),
             "weights": w[:-1].tolist(), "bias": w[-1].tolist()}
 
 

@@ -67,6 +67,7 @@ class Placement:
     countries: tuple[str, ...]
     kicker: str | None
     reasons: tuple[str, ...]
+    scores: tuple[tuple[str, float], ...] = ()  # region → weight of the places named
 
 
 def _build_lookup() -> dict[str, tuple[str, str, str]]:
@@ -545,7 +546,24 @@ def place(
     """The region, countries and kicker of one story, with the words that decided them.
     ``home``: the outlet's home country for a story that names no place (``feeds.country``;
     None: guessed from the link's host, "": none; ``home_source`` says where it came from).
-    ``extra``: the editor's own names."""
+    ``extra``: the editor's own names. ``scores`` holds each region's weight of evidence
+    when the places named decided (empty when a rule decided without weighing)."""
+    weighed: dict[str, float] = {}
+    placed = _place(title, teaser, categories, url, regions, home, extra, home_source, weighed)
+    return dataclasses.replace(placed, scores=tuple(sorted(weighed.items())))
+
+
+def _place(
+    title: str,
+    teaser: str,
+    categories: Iterable[str],
+    url: str | None,
+    regions: Mapping[str, str],
+    home: str | None,
+    extra: ExtraPlaces,
+    home_source: str,
+    weighed: dict[str, float],
+) -> Placement:
     story_words = words(f"{title} {teaser}")
     study = not _RESEARCH.isdisjoint(w.lower() for w in story_words)
     mentions = find_mentions(title, "title", 0, extra, study)
@@ -605,6 +623,7 @@ def place(
         )
     )
     total = sum(region_score.values())
+    weighed.update(region_score)
     placed_in = [m for m in mentions if m.code != "-"]
     if (_STUDY.intersection(w.lower() for w in words(title)) and placed_in and not hints
             and not any(m.field in ("title", "url") for m in placed_in)):

@@ -83,13 +83,13 @@ def load(path: Path = MODEL_FILE) -> TopicModel | None:
     (its ``vector_only`` part is left out when it is missing or not for these vectors)."""
     try:
         raw = json.loads(path.read_text(encoding="utf-8"))
-        model = _model(raw, FEATURES)
+        model = linear_model(raw, FEATURES)
     except (OSError, ValueError, KeyError, TypeError):
         return None
     alone = raw.get("vector_only")
     if model is not None and isinstance(alone, dict):
         try:
-            part = _model({**alone, "classes": raw["classes"]}, DIM)
+            part = linear_model({**alone, "classes": raw["classes"]}, DIM)
         except (ValueError, KeyError, TypeError):
             part = None  # a damaged part costs only itself
         if part is not None:
@@ -97,7 +97,9 @@ def load(path: Path = MODEL_FILE) -> TopicModel | None:
     return model
 
 
-def _model(raw: dict[str, Any], n_features: int) -> TopicModel | None:
+def linear_model(raw: dict[str, Any], n_features: int) -> TopicModel | None:
+    """A multinomial logistic regression read from its JSON form, or None when it is not
+    for ``n_features`` features."""
     model = TopicModel(
         classes=tuple(raw["classes"]),
         mean=np.asarray(raw["mean"], dtype=np.float64),
