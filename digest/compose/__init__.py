@@ -18,10 +18,11 @@ from typing import Any
 
 import numpy as np
 
-from digest.compose import gazetteer, topicmodel, vectors
+from digest.compose import gazetteer, regionmodel, topicmodel, vectors
 from digest.compose.classify import (
     KNOWN_TOPICS,
     ExtraPlaces,
+    Placement,
     Topic,
     classify_topic,
     country_regions,
@@ -246,11 +247,43 @@ def _read(story: Story, group: Sequence[Entry], feeds: Mapping[str, Feed]) -> _R
     )
 
 
-def _classify(
-    story: Story, read: _Read, topic: Topic, regions: Mapping[str, str], extra: ExtraPlaces
-) -> Story:
-    placed = place(read.titles, read.teaser, read.categories, read.url, regions, read.home,
-                   extra, read.home_source)
+_Vectors = tuple[list[int], list[np.ndarray[Any, np.dtype[np.float32]]]]
+
+
+def _story_vectors(groups: Sequence[Sequence[Entry]]) -> _Vectors:
+    """The stories that have sentence vectors (their indexes) and each one's vector: its
+    telling's, or the mean of its tellings'."""
+    rows: list[int] = []
+    vecs: list[np.ndarray[Any, np.dtype[np.float32]]] = []
+    for k, group in enumerate(groups):
+        found = [v for v in (vectors.decode(e.vector) for e in group) if v is not None]
+        if found:
+            rows.append(k)
+            vecs.append(found[0] if len(found) == 1 else vectors.mean(found))
+    return rows, vecs
+
+
+def _placements(
+    story_vectors: _Vectors, reads: Sequence[_Read], cfg: EditionConfig,
+    regions: Mapping[str, str], extra: ExtraPlaces,
+) -> list[Placement]:
+    """Each story's region by the place rules, with the region model's second opinion for
+    the stories whose entries have vectors (all at once: one matrix product). The model
+    knows the default regions only: with ``edition.regions`` set, the rules alone decide."""
+    placed = [place(r.titles, r.teaser, r.categories, r.url, regions, r.home, extra,
+                    r.home_source) for r in reads]
+    model = regionmodel.load() if cfg.text_model and not cfg.regions else None
+    if model is None:
+        return placed
+    rows, vecs = story_vectors
+    homes = [regionmodel.home_region(reads[k].url, reads[k].home, regions) for k in rows]
+    said = regionmodel.opinions(model, vecs, [placed[k] for k in rows], homes)
+    for k, opinion in zip(rows, said, strict=True):
+        placed[k] = regionmodel.second_opinion(placed[k], opinion, regions)
+    return placed
+
+
+def _classify(story: Story, placed: Placement, topic: Topic) -> Story:
     return Story(
         id=story.id,
         title=story.title,
@@ -271,22 +304,16 @@ def _classify(
 
 
 def _story_topics(
-    groups: Sequence[Sequence[Entry]], reads: Sequence[_Read], cfg: EditionConfig
+    story_vectors: _Vectors, reads: Sequence[_Read], cfg: EditionConfig
 ) -> list[Topic]:
     """Each story's topic: the text model with the word rules for the stories whose entries
     have vectors (all at once: one matrix product), the rules alone for the others and
     whenever ``edition.text_model = false``."""
     allowed = _topics(cfg)
-    got: list[Topic | None] = [None] * len(groups)
+    got: list[Topic | None] = [None] * len(reads)
     model = topicmodel.load() if cfg.text_model else None
     if model is not None:
-        rows: list[int] = []
-        vecs: list[np.ndarray[Any, np.dtype[np.float32]]] = []
-        for k, group in enumerate(groups):
-            found = [v for v in (vectors.decode(e.vector) for e in group) if v is not None]
-            if found:
-                rows.append(k)
-                vecs.append(found[0] if len(found) == 1 else vectors.mean(found))
+        rows, vecs = story_vectors
         if rows:
             texts = [(reads[k].titles, reads[k].teaser, reads[k].categories, reads[k].url)
                      for k in rows]
@@ -328,11 +355,13 @@ def group_stories(
     merged = [merge(group, feeds, now, how)
               for group, (_, how) in zip(groups, found, strict=True)]
     reads = [_read(story, group, feeds) for story, group in zip(merged, groups, strict=True)]
-    topics = _story_topics(groups, reads, cfg)
+    story_vectors = _story_vectors(groups) if cfg.text_model else ([], [])
+    topics = _story_topics(story_vectors, reads, cfg)
     extra = extra_places(cfg.places, cfg.not_places)
+    placed = _placements(story_vectors, reads, cfg, regions, extra)
     return [
-        (_classify(story, read, topic, regions, extra), group)
-        for story, group, read, topic in zip(merged, groups, reads, topics, strict=True)
+        (_classify(story, where, topic), group)
+        for story, group, where, topic in zip(merged, groups, placed, topics, strict=True)
     ]
 
 
