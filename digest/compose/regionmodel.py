@@ -52,20 +52,29 @@ def features(
     """The model's input for one story: its sentence vector; each region's share of the
     places the rules weighed; the rules' region (one-hot); the outlet's home region
     (one-hot, "" for none); the evidence's size (log)."""
+    return np.concatenate([vector.astype(np.float64), _rest(placed, home_region)])
+
+
+def _rest(placed: Placement, home_region: str) -> np.ndarray[Any, np.dtype[np.float64]]:
+    """The features after the vector (see ``features``)."""
     scores = dict(placed.scores)
     total = sum(scores.values())
     shares = [scores.get(r, 0.0) / total if total > 0 else 0.0 for r in REGIONS]
     chosen = [1.0 if placed.region == r else 0.0 for r in REGIONS]
     home = [1.0 if home_region == h else 0.0 for h in HOMES]
-    rest = np.asarray([*shares, *chosen, *home, math.log1p(total)], dtype=np.float64)
-    return np.concatenate([vector.astype(np.float64), rest])
+    return np.asarray([*shares, *chosen, *home, math.log1p(total)], dtype=np.float64)
 
 
 def home_region(url: str | None, home: str | None, regions: Mapping[str, str]) -> str:
     """The region of the outlet's home country (``feeds.country``, else the link's host), or
     "" when it has none."""
-    code = gz.home_country(url_host(url), [], home)
+    code = _home_code(url_host(url), home)
     return regions.get(code, gz.WORLD) if code else ""
+
+
+@functools.lru_cache(maxsize=4096)
+def _home_code(host: str, home: str | None) -> str:
+    return gz.home_country(host, [], home)  # a few outlets, many stories: asked once each
 
 
 @functools.cache
@@ -97,8 +106,8 @@ def opinions(
     """The model's opinion of each story (all at once: one matrix product)."""
     if not vecs:
         return []
-    x = np.stack([features(v, p, h) for v, p, h in zip(vecs, placed, homes, strict=True)])
-    probs = model.probabilities(x)
+    rest = np.stack([_rest(p, h) for p, h in zip(placed, homes, strict=True)])
+    probs = model.probabilities(np.hstack([np.stack(vecs).astype(np.float64), rest]))
     out: list[Opinion] = []
     for row, p in zip(probs, placed, strict=True):
         best = int(np.argmax(row))
