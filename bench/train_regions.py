@@ -12,7 +12,9 @@ Usage: python bench/train_regions.py [--cv] [--write]
 The model is a multinomial logistic regression (L2, standardised features, plain gradient
 descent: deterministic) over digest.compose.regionmodel.features: the entry's sentence vector
 and what digest.compose.classify.place weighed. It is used as a second opinion only: the rules'
-region stands unless the model gives it less than regionmodel.MIN_AGREEMENT (then World).
+region stands when the model gives it regionmodel.MIN_AGREEMENT (SPLIT_AGREEMENT when that region
+holds less than SPLIT of the places' weight); else the model's own region when it is SURE of it;
+else World.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from train_topics import _rounded, fit
 from digest.compose import _title, regionmodel, vectors
 from digest.compose.classify import country_regions, place
 from digest.compose.text import teaser_text
+from digest.compose.topicmodel import linear_model
 
 L2 = 0.1  # chosen by --cv (0.03 lets the model contradict the rules too often)
 STEPS = 600
@@ -51,7 +54,8 @@ def labelled_items() -> list[dict[str, Any]]:
         home = regionmodel.home_region(e.url, feed.country, regions)
         out.append({"set": name, "folder": name.split(".")[0],
                     "x": regionmodel.features(vec, placed, home),
-                    "y": REGIONS.index(lab.region), "rules": REGIONS.index(placed.region)})
+                    "y": REGIONS.index(lab.region), "rules": REGIONS.index(placed.region),
+                    "share": regionmodel.share(placed)})
     return out
 
 
@@ -60,7 +64,7 @@ def train(x: np.ndarray, y: np.ndarray, l2: float = L2) -> dict[str, Any]:
 
 
 def probabilities(raw: dict[str, Any], x: np.ndarray) -> np.ndarray:
-    model = regionmodel.linear_model(raw, regionmodel.FEATURES)
+    model = linear_model(raw, regionmodel.FEATURES)
     assert model is not None
     return model.probabilities(x)
 
@@ -90,7 +94,7 @@ def cross_validate(items: list[dict[str, Any]], l2: float = L2) -> None:
     y = np.array([i["y"] for i in items])
     rules = np.array([i["rules"] for i in items])
     folders = np.array([i["folder"] for i in items])
-    share = x[np.arange(len(y)), vectors.DIM + rules]  # the rules' region's share of evidence
+    share = np.array([i["share"] for i in items])  # the rules' region's share of the places
     p = np.zeros((len(y), len(REGIONS)))
     for folder in sorted(set(folders)):
         out = folders == folder

@@ -158,3 +158,13 @@ def test_the_benchmarks_policy_is_the_shipped_one() -> None:
         got = regionmodel.second_opinion(placed, said, REGIONS).region
         assert got == names[int(want)], (placed, said)
     assert names[WORLD] == "World"
+
+
+def test_without_a_world_section_doubt_keeps_the_rules_region_instead_of_dropping() -> None:
+    regions_only = ("Germany", "Europe", "Americas", "Middle East", "Africa", "Asia", "Oceania")
+    edition = build([made_entry(*CRUDE, with_vector=True), made_entry(*RICE, with_vector=True)],
+                    sections=regions_only)
+    where = {s.title: section.name for section in edition.sections for s in section.stories}
+    assert where == {CRUDE[0]: "Middle East", RICE[0]: "Asia"}  # doubted: kept; sure: moved
+    placed, said = opinion_of(*CRUDE)
+    assert regionmodel.second_opinion(placed, said, REGIONS, world=False) == placed

@@ -278,8 +278,10 @@ def _placements(
     rows, vecs = story_vectors
     homes = [regionmodel.home_region(reads[k].url, reads[k].home, regions) for k in rows]
     said = regionmodel.opinions(model, vecs, [placed[k] for k in rows], homes)
+    # a story sent to World is dropped when World is not a section: then doubt keeps the rules'
+    world = cfg.group_by != "region" or gazetteer.WORLD in (cfg.sections or DEFAULT_SECTIONS)
     for k, opinion in zip(rows, said, strict=True):
-        placed[k] = regionmodel.second_opinion(placed[k], opinion, regions)
+        placed[k] = regionmodel.second_opinion(placed[k], opinion, regions, world)
     return placed
 
 

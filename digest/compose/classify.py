@@ -546,8 +546,8 @@ def place(
     """The region, countries and kicker of one story, with the words that decided them.
     ``home``: the outlet's home country for a story that names no place (``feeds.country``;
     None: guessed from the link's host, "": none; ``home_source`` says where it came from).
-    ``extra``: the editor's own names. ``scores`` holds each region's weight of evidence
-    when the places named decided (empty when a rule decided without weighing)."""
+    ``extra``: the editor's own names. ``scores`` holds each region's weight of the places
+    named (empty when none was weighed), whichever rule then decided."""
     weighed: dict[str, float] = {}
     placed = _place(title, teaser, categories, url, regions, home, extra, home_source, weighed)
     return dataclasses.replace(placed, scores=tuple(sorted(weighed.items())))

@@ -6,10 +6,12 @@ US-Iran turmoil keeps oil elevated") the weights alone often pick the wrong one.
 multinomial logistic regression (``digest/data/regions/model.json``, made by
 ``bench/train_regions.py`` from the project's own labels) reads the story's sentence vector
 (``digest.compose.vectors``) beside what the rules found: each region's share of the evidence,
-the region they chose, the outlet's home region and how much evidence there was. It does not
-place stories itself: when it gives the rules' region too little probability, the story goes
-to World (several regions, or unsure) rather than to a region that is likely wrong; the
-reason says both opinions.
+the region they chose, the outlet's home region and how much evidence there was. It judges
+the rules' choice rather than placing every story itself: when it gives the rules' region too
+little probability, the story goes to the model's own region if the model is sure of it, else
+to World (several regions, or unsure) rather than to a region that is likely wrong; the reason
+says both opinions. Where World is not a section of the edition, it never demotes a story to
+World (that would drop it): it keeps the rules' region unless it is sure of another.
 """
 
 from __future__ import annotations
@@ -28,8 +30,6 @@ from digest.compose import gazetteer as gz
 from digest.compose.classify import Placement
 from digest.compose.text import url_host
 from digest.compose.topicmodel import TopicModel, linear_model
-
-__all__ = ["linear_model"]
 from digest.compose.vectors import DIM
 
 MODEL_FILE = Path(__file__).resolve().parent.parent / "data" / "regions" / "model.json"
@@ -117,18 +117,21 @@ def opinions(
 
 
 def share(placed: Placement) -> float:
-    """The rules' region's share of the places they weighed (0.0: they decided without
-    weighing, by a desk, a feed category or the outlet's home)."""
+    """The rules' region's share of the weight of the places named (0.0 when no place was
+    weighed; a rule that decided otherwise — a local desk, a feed category — still has the
+    places' weights here, and a split among them counts the same)."""
     scores = dict(placed.scores)
     total = sum(scores.values())
     return scores.get(placed.region, 0.0) / total if total > 0 else 0.0
 
 
-def second_opinion(placed: Placement, opinion: Opinion, regions: Mapping[str, str]) -> Placement:
+def second_opinion(placed: Placement, opinion: Opinion, regions: Mapping[str, str],
+                   world: bool = True) -> Placement:
     """The rules' placement when the model agrees enough (MIN_AGREEMENT; SPLIT_AGREEMENT
     when the places named are split between regions); else the model's region when it is
     SURE of it; else World: a story the two read differently is more likely about several
-    regions than about the one the rules picked."""
+    regions than about the one the rules picked. ``world=False`` (World is not a section,
+    so a story sent there would be dropped): the rules' placement instead of World."""
     split = 0.0 < share(placed) < SPLIT
     if opinion.agreement >= (SPLIT_AGREEMENT if split else MIN_AGREEMENT):
         return placed
@@ -143,7 +146,7 @@ def second_opinion(placed: Placement, opinion: Opinion, regions: Mapping[str, st
                f"the place rules, which gave {placed.region} {opinion.agreement:.2f} "
                f"({evidence})")
         return Placement(opinion.region, countries, kicker, (why, *rest), placed.scores)
-    if placed.region == gz.WORLD:
+    if placed.region == gz.WORLD or not world:
         return placed
     doubt = (f"the places named are split ({share(placed):.0%} {placed.region})"
              if split else "the place rules and the text model disagree")
