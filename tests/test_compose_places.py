@@ -581,3 +581,28 @@ def test_a_market_move_is_placed_by_its_market_not_by_what_moved_it() -> None:
     assert merged.region == alone.region == "Middle East"
     assert where("Stocks fall as Iran war drags on | Oil jumps after US attack on Iran",
                  wrap)[0] == "World"
+
+
+@pytest.mark.parametrize(("title", "region", "country"), [
+    ("Explosion dans une caserne en Bolivie, deux morts", "Americas", "BO"),
+    ("Élections législatives en Autriche", "Europe", "AT"),
+    ("Irán dice que las nuevas sanciones fracasarán", "Middle East", "IR"),
+    ("Equador diz que afundamento de embarcações foi operação conjunta", "Americas", "EC"),
+    ("Österreich wählt ein neues Parlament", "Europe", "AT"),
+    ("Sciopero dei trasporti in Grecia", "Europe", "GR"),
+])
+def test_country_names_in_other_european_languages_place_a_story(
+        title: str, region: str, country: str) -> None:
+    placed = place(title, "", (), None, REGIONS)
+    assert (placed.region, placed.countries[:1]) == (region, (country,)), placed.reasons
+
+
+@pytest.mark.parametrize("title", [
+    "Ferry fire off a remote island kills 12",  # German "Island" is Iceland: not read
+    "Mauricio Pochettino names his squad",  # Spanish "Mauricio" is Mauritius: a first name
+    "Malte Ott wins the sprint",  # French "Malte" is Malta: a first name
+    "El equipo gana la final de la copa",  # Spanish "gana" means wins (Ghana: "Gana")
+])
+def test_foreign_country_names_that_are_also_words_or_names_place_nothing(title: str) -> None:
+    placed = place(title, "", (), None, REGIONS)
+    assert not placed.countries, placed.reasons

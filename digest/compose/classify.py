@@ -16,6 +16,8 @@ from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
+import babel
+
 from digest.compose import gazetteer as gz
 from digest.compose.cjk import OwnNames, has_cjk, place_names
 from digest.compose.places import city_heads, city_index
@@ -70,6 +72,15 @@ class Placement:
     scores: tuple[tuple[str, float], ...] = ()  # region → weight of the places named
 
 
+# Languages whose country names are read too (CLDR names through Babel), and those names that
+# are also common words or first names elsewhere: German "Island" (Iceland) is the English
+# word, Spanish "gana" (Ghana) means "wins", "Maurice"/"Mauricio" (Mauritius) and "Malte"
+# (Malta) are first names, "catar" a verb, "Équateur" also the equator.
+LOCAL_NAME_LANGUAGES = ("de", "fr", "es", "pt", "it", "nl")
+NOT_LOCAL_NAMES = frozenset({"island", "gana", "catar", "maurice", "mauricio", "maurício",
+                             "malte", "équateur"})
+
+
 def _build_lookup() -> dict[str, tuple[str, str, str]]:
     """lower-cased phrase → (code, kind, phrase as written)."""
     table: dict[str, tuple[str, str, str]] = {}
@@ -95,6 +106,12 @@ def _build_lookup() -> dict[str, tuple[str, str, str]]:
     for phrase, code in gz.REGION_NAMES.items():
         key = " ".join(w.lower() for w in words(phrase))
         table[key] = (code, "region" if code.startswith("@") or code == "-" else "place", phrase)
+    # Country names in the other languages of European wire services and broadcasters (CLDR,
+    # through Babel): "Bolivie", "Irán", "Equador", "Österreich". English names come first.
+    for locale in LOCAL_NAME_LANGUAGES:
+        for code, name in babel.Locale(locale).territories.items():
+            if code in gz.COUNTRY_NAMES and name.lower() not in NOT_LOCAL_NAMES:
+                add(name, code, "name")
     return table
 
 
