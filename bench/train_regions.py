@@ -20,7 +20,6 @@ else World.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import numpy as np
 from eval_grouping import labelled_entries
-from train_topics import _rounded, fit
+from train_topics import fit, write_model
 
 from digest.compose import _title, regionmodel, vectors
 from digest.compose.classify import country_regions, place
@@ -136,10 +135,7 @@ def main(argv: list[str]) -> int:
             f"vectors and the place rules' evidence; trained by bench/train_regions.py on "
             f"{len(items)} items labelled by the project ({dt.date.today().isoformat()})"
         )
-        regionmodel.MODEL_FILE.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({k: _rounded(v) for k, v in raw.items()}, separators=(",", ":"))
-        regionmodel.MODEL_FILE.write_text(text + "\n", encoding="utf-8")
-        print(f"wrote {regionmodel.MODEL_FILE} ({len(text) // 1024} KB, {len(items)} items)")
+        write_model(regionmodel.MODEL_FILE, raw, len(items))
     return 0
 
 

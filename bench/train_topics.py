@@ -146,11 +146,16 @@ def main(argv: list[str]) -> int:
             f"alone on those and {int(unread.sum())} items the rules cannot read "
             f"({dt.date.today().isoformat()})"
         )
-        topicmodel.MODEL_FILE.parent.mkdir(parents=True, exist_ok=True)
-        text = json.dumps({k: _rounded(v) for k, v in raw.items()}, separators=(",", ":"))
-        topicmodel.MODEL_FILE.write_text(text + "\n", encoding="utf-8")
-        print(f"wrote {topicmodel.MODEL_FILE} ({len(text) // 1024} KB, {len(items)} items)")
+        write_model(topicmodel.MODEL_FILE, raw, len(items))
     return 0
+
+
+def write_model(path: Path, raw: dict[str, Any], items: int) -> None:
+    """A trained model as the compact JSON digest ships (figures to 6 significant digits)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    text = json.dumps({k: _rounded(v) for k, v in raw.items()}, separators=(",", ":"))
+    path.write_text(text + "\n", encoding="utf-8")
+    print(f"wrote {path} ({len(text) // 1024} KB, {items} items)")
 
 
 def _rounded(v: Any) -> Any:

@@ -7,11 +7,12 @@ from pathlib import Path
 
 import numpy as np
 
-from digest.compose import regionmodel, vectors
+from digest.compose import regionmodel
 from digest.compose.classify import Placement, country_regions, place
 from digest.types import Edition, Entry
 from tests.test_topicmodel import build as build_edition
 from tests.test_topicmodel import entry as made_entry
+from tests.test_topicmodel import vector
 
 REGIONS = country_regions({})
 # An Indian business story that names the country it sells to: the rules weigh Iran
@@ -23,12 +24,6 @@ CRUDE = ("Japanese refiners seek more crude from Saudi Arabia",
          "Tokyo buyers asked Riyadh for extra cargoes.")
 SERBIA = ("Serbia gets Russian S-400 air defence system",
           "Belgrade said the system arrived on Tuesday.")
-
-
-def vector(text: str) -> np.ndarray:
-    got = vectors.decode(vectors.encode([text])[0])
-    assert got is not None
-    return got
 
 
 def opinion_of(title: str, teaser: str) -> tuple[Placement, regionmodel.Opinion]:

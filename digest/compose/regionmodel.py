@@ -57,12 +57,17 @@ def features(
 
 def _rest(placed: Placement, home_region: str) -> np.ndarray[Any, np.dtype[np.float64]]:
     """The features after the vector (see ``features``)."""
-    scores = dict(placed.scores)
-    total = sum(scores.values())
+    scores, total = _weights(placed)
     shares = [scores.get(r, 0.0) / total if total > 0 else 0.0 for r in REGIONS]
     chosen = [1.0 if placed.region == r else 0.0 for r in REGIONS]
     home = [1.0 if home_region == h else 0.0 for h in HOMES]
     return np.asarray([*shares, *chosen, *home, math.log1p(total)], dtype=np.float64)
+
+
+def _weights(placed: Placement) -> tuple[dict[str, float], float]:
+    """Each region's weight of the places named, and their sum."""
+    scores = dict(placed.scores)
+    return scores, sum(scores.values())
 
 
 def home_region(url: str | None, home: str | None, regions: Mapping[str, str]) -> str:
@@ -120,8 +125,7 @@ def share(placed: Placement) -> float:
     """The rules' region's share of the weight of the places named (0.0 when no place was
     weighed; a rule that decided otherwise — a local desk, a feed category — still has the
     places' weights here, and a split among them counts the same)."""
-    scores = dict(placed.scores)
-    total = sum(scores.values())
+    scores, total = _weights(placed)
     return scores.get(placed.region, 0.0) / total if total > 0 else 0.0
 
 
