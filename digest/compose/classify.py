@@ -234,7 +234,7 @@ def mentions_in(
     if research is None:
         research = not _RESEARCH.isdisjoint(lows)
     research = research and field != "url"
-    names_readable = field != "url" and not _title_case(toks)
+    names_readable = field != "url" and not title_case(toks)
     i = starts[0]
     while i < len(toks):
         if i not in at:  # on to the next word that can start a name
@@ -359,7 +359,7 @@ def _affiliation(toks: Sequence[str], lows: Sequence[str], i: int) -> bool:
         and toks[i - 2][:1].isupper()
 
 
-def _title_case(toks: Sequence[str]) -> bool:
+def title_case(toks: Sequence[str]) -> bool:
     """Most longer words capitalised ("Floods Hit Sydney Suburbs"): capitals say nothing
     about names there."""
     long = [t for t in toks[1:] if len(t) > 3 and t.isalpha()]

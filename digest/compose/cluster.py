@@ -17,9 +17,12 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import numpy as np
+
+from digest.compose import language
 from digest.compose.classify import mentions_in
-from digest.compose.text import STOPWORDS, stem, teaser_text, terms_of, words
-from digest.compose.vectors import Vec, decode
+from digest.compose.text import STOPWORDS, fold, stem, teaser_text, terms_of, words
+from digest.compose.vectors import Vec, decode, mean
 from digest.types import Entry
 
 Vector = dict[str, float]
@@ -62,6 +65,21 @@ VECTOR_FACTOR = 0.75
 # tuning days this found 5 more right pairs and no wrong one (docs/grouping.md).
 NAMED_VECTOR_MIN = 0.90
 NAMED_FACTOR = 0.5
+# Two tellings in two languages (digest.compose.language; a wire's French and English items,
+# one outlet's English telling and another's Spanish) share no words, so only their sentence
+# vectors can join them: from LANGUAGE_VECTOR_MIN on, if their names agree. The vectors alone
+# would join "Bomb attack kills five in Kabul" to "… cinq morts à Bagdad" (0.93), so at least
+# one name of each headline, and at least LANGUAGE_NAMES of them, must be found in the other
+# telling, written alike ("Téhéran" meets "Tehran", "Damas" meets "Damascus", "israélien"
+# meets "Israel"): see names_agree. Groups joined this way must have mean vectors at least
+# LANGUAGE_GROUP_MIN alike (their words cannot be compared).
+LANGUAGE_VECTOR_MIN = 0.86
+LANGUAGE_NAMES = 0.5
+LANGUAGE_GROUP_MIN = 0.84
+# Names that agree only as countries ("Milei vetoes …" and "Milei veta …" are both @AR) say
+# less: such a pair needs its vectors this alike. Headlines with figures must share one
+# ("kill 12" and "tuent 20" are two attacks).
+LANGUAGE_COUNTRIES_MIN = 0.88
 
 
 # One outlet's series share a title template: "Kabayan | Teleradyo (3 September 2020)",
@@ -88,6 +106,9 @@ def is_roundup(entry: Entry) -> bool:
     return ROUNDUP.search(entry.title) is not None
 
 
+Said = tuple[tuple[str | None, list[str]], frozenset[str]]  # a headline's names, every word
+
+
 @dataclass(frozen=True, slots=True)
 class Pair:
     i: int
@@ -95,6 +116,7 @@ class Pair:
     similarity: float
     by_entities: bool = False  # found through shared rare names (see ENTITY_MIN)
     by_vector: bool = False  # found through the sentence vectors (see VECTOR_MIN)
+    by_language: bool = False  # two languages, found through the vectors and names
 
 
 def series_parts(entries: Sequence[Entry]) -> list[tuple[frozenset[str], frozenset[str]]]:
@@ -274,6 +296,68 @@ def similar_pairs(
     return pairs
 
 
+def language_pairs(entries: Sequence[Entry], sig: Signals, sem: Sequence[Vec | None],
+                   threshold: float) -> list[Pair]:
+    """Pairs of tellings in two languages (see LANGUAGE_VECTOR_MIN): vectors at least that
+    alike, names that agree both ways, at most ``WINDOW`` apart; two items of one feed too
+    (a wire's French and English items). Every language's entries are compared with every
+    other's at once, so the work grows with the product of their numbers."""
+    if sig.languages is None:
+        return []
+    by_lang: dict[str, list[int]] = {}
+    rows: dict[str, list[Vec]] = {}
+    said: dict[int, Said] = {}  # read for the few entries that meet one in another language
+
+    def agree(i: int, j: int, alike: float) -> bool:
+        for k in (i, j):
+            if k not in said:
+                said[k] = said_of(entries[k])
+        return names_agree(said[i], said[j], alike)
+
+    for i, (lang, v) in enumerate(zip(sig.languages, sem, strict=True)):
+        if lang is not None and v is not None and not is_roundup(entries[i]):
+            by_lang.setdefault(lang, []).append(i)
+            rows.setdefault(lang, []).append(v)
+    if len(by_lang) < 2:
+        return []
+    need = threshold * CROSS_FEED_FACTOR
+    mats = {k: np.stack(vs) for k, vs in rows.items()}
+    langs = sorted(by_lang)
+    pairs: list[Pair] = []
+    for n, la in enumerate(langs):
+        for lb in langs[n + 1 :]:
+            sims = mats[la] @ mats[lb].T
+            for x, y in zip(*np.nonzero(sims >= LANGUAGE_VECTOR_MIN), strict=True):
+                i, j = sorted((by_lang[la][int(x)], by_lang[lb][int(y)]))
+                if abs(when(entries[i]) - when(entries[j])) <= WINDOW \
+                        and agree(i, j, float(sims[x, y])):
+                    pairs.append(Pair(i, j, need, by_language=True))
+    return pairs
+
+
+def names_agree(a: Said, b: Said, alike: float = 1.0) -> bool:
+    """Each headline names something, at least ``LANGUAGE_NAMES`` of its names are written
+    alike in the other telling (``language.found_names``), headlines with figures share
+    one, and names that agree only as countries come with vectors at least
+    ``LANGUAGE_COUNTRIES_MIN`` alike (``alike``: the vectors' cosine)."""
+    share_a, found_a = language.found_names(a[0], b[1])
+    share_b, found_b = language.found_names(b[0], a[1])
+    if min(share_a, share_b) < LANGUAGE_NAMES:
+        return False
+    fig_a, fig_b = language.figures(a[0]), language.figures(b[0])
+    if fig_a and fig_b and fig_a.isdisjoint(fig_b):
+        return False
+    countries_only = all(n.startswith("@") for n in (*found_a, *found_b))  # places, leaders
+    return alike >= LANGUAGE_COUNTRIES_MIN or not countries_only
+
+
+def _groups_alike(sem: Sequence[Vec | None], a: Sequence[int], b: Sequence[int]) -> bool:
+    """Whether two groups' mean sentence vectors are at least ``LANGUAGE_GROUP_MIN`` alike."""
+    va = [v for i in a if (v := sem[i]) is not None]
+    vb = [v for i in b if (v := sem[i]) is not None]
+    return bool(va and vb) and float(mean(va) @ mean(vb)) >= LANGUAGE_GROUP_MIN
+
+
 def _alike(a: Vec | None, b: Vec | None, least: float = VECTOR_MIN) -> bool:
     return a is not None and b is not None and float(a @ b) >= least
 
@@ -309,17 +393,23 @@ class Signals:
     titles: list[Vector] | None  # the title alone (None: TITLE_FACTOR is 0)
     names: list[frozenset[str]] | None  # rare names and figures (None: ENTITY_MIN is 0)
     headline: list[frozenset[str]] | None  # the rare names of the headline alone
+    languages: list[str | None] | None  # each text's language (language.detect; None:
+    # unclear), when asked for
 
 
-def signals(entries: Sequence[Entry]) -> Signals:
+def signals(entries: Sequence[Entry], *, languages: bool = False) -> Signals:
     """Each text is split into words once: the vectors, the headline vectors and the names
-    are read from the same words (as term_counts and entities would read them)."""
+    are read from the same words (as term_counts and entities would read them), and with
+    ``languages`` each text's language."""
     title_counts: list[dict[str, float]] = []
     counts: list[dict[str, float]] = []
     all_ents: list[frozenset[str]] = []
     title_ents: list[frozenset[str]] = []  # the headline's names alone
+    langs: list[str | None] = []
     for e in entries:
         title_toks, teaser_toks = words(e.title), words(teaser_text(e))
+        if languages:
+            langs.append(language.detect(title_toks + teaser_toks[:TEASER_TERMS]))
         title_counts.append(_count(title_toks, TITLE_WEIGHT, 10**6, {}))
         counts.append(_count(teaser_toks, 1.0, TEASER_TERMS, dict(title_counts[-1])))
         if ENTITY_MIN > 0:
@@ -331,7 +421,26 @@ def signals(entries: Sequence[Entry]) -> Signals:
         titles=_weigh(title_counts) if TITLE_FACTOR > 0 else None,
         names=ents,
         headline=[t & r for t, r in zip(title_ents, ents, strict=True)] if ents else None,
+        languages=langs if languages else None,
     )
+
+
+def said_of(entry: Entry) -> Said:
+    """A headline's names (``language.names_of``), a place the gazetteer knows carrying its
+    country's code ("Estados Unidos" and "US" are both ``@us``; "Tehran" is ``@ir:tehran``,
+    found as "Téhéran" too), and every word of the telling with its countries' codes, for
+    ``names_agree``."""
+    title, teaser = words(entry.title), words(teaser_text(entry))[:TEASER_TERMS]
+    title_places = mentions_in(title, "title")
+    places = {m.position: m for m in title_places if m.code}
+    as_codes = [f"@{places[n].code}:{t}" if n in places else t for n, t in enumerate(title)]
+    covered = {m.position + k for m in places.values() for k in range(1, len(m.text.split()))}
+    first, rest = language.names_of([t for n, t in enumerate(as_codes) if n not in covered],
+                                    teaser)
+    codes = {f"@{m.code}".lower() for m in (*title_places, *mentions_in(teaser, "title"))
+             if m.code}
+    said = frozenset(fold(t.lower()) for t in (*title, *teaser)) | codes
+    return (first, rest), said
 
 
 def cluster(
@@ -343,14 +452,15 @@ def cluster(
 
 
 # what joined a group's tellings, for the story's reasons
-JOINED_BY = {"words": "alike words", "names": "shared rare names", "vectors": "alike meaning"}
+JOINED_BY = {"words": "alike words", "names": "shared rare names", "vectors": "alike meaning",
+             "languages": "alike meaning and names in two languages"}
 
 
 def cluster_explained(
     entries: Sequence[Entry], threshold: float, *, use_vectors: bool = True
 ) -> list[tuple[list[int], tuple[str, ...]]]:
     """``cluster``, with what joined each group: ``JOINED_BY`` keys, in that order."""
-    sig = signals(entries)
+    sig = signals(entries, languages=use_vectors)
     vecs = sig.vectors
     parent = list(range(len(entries)))
     sums: dict[int, Vector] = {i: dict(v) for i, v in enumerate(vecs)}
@@ -369,16 +479,28 @@ def cluster_explained(
 
     sem = [decode(e.vector) for e in entries] if use_vectors else None
     how: dict[int, set[str]] = {}  # group root → what joined its members
-    for p in similar_pairs(entries, vecs, threshold, sig.titles, sig.names, sem, sig.headline):
+    pairs = similar_pairs(entries, vecs, threshold, sig.titles, sig.names, sem, sig.headline)
+    if sem is not None:
+        pairs = sorted(pairs + language_pairs(entries, sig, sem, threshold),
+                       key=lambda p: (-p.similarity, p.by_language, p.i, p.j))
+    members: dict[int, list[int]] = {}  # group root → its entries, for LANGUAGE_GROUP_MIN
+    for p in pairs:
         a, b = root(p.i), root(p.j)
         if a == b:
             continue
-        floor = ENTITY_FACTOR if p.by_entities or p.by_vector else CENTROID_FACTOR
-        if _centroid_cosine(sums[a], sums[b], norm(a), norm(b)) < threshold * floor:
-            continue
+        if p.by_language:
+            assert sem is not None
+            if not _groups_alike(sem, members.get(a, [a]), members.get(b, [b])):
+                continue
+        else:
+            floor = ENTITY_FACTOR if p.by_entities or p.by_vector else CENTROID_FACTOR
+            if _centroid_cosine(sums[a], sums[b], norm(a), norm(b)) < threshold * floor:
+                continue
         parent[b] = a
+        members[a] = members.pop(a, [a]) + members.pop(b, [b])
         how.setdefault(a, set()).update(how.pop(b, set()))
-        how[a].add("vectors" if p.by_vector else "names" if p.by_entities else "words")
+        how[a].add("languages" if p.by_language else "vectors" if p.by_vector
+                   else "names" if p.by_entities else "words")
         _add(sums[a], sums.pop(b))
         norms.pop(a, None)
         norms.pop(b, None)

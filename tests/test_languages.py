@@ -1,0 +1,102 @@
+"""One story told in two languages: a wire's French and English items, one outlet's Spanish
+telling and another's English, become one story; different events do not."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from digest.compose import compose_edition, vectors
+from digest.compose.language import detect, found_share, names_of, same_name
+from digest.compose.text import fold, words
+from digest.config import EditionConfig
+from digest.types import Edition, Entry, Feed
+from tests.test_topicmodel import NOW, told
+
+WIRE = Feed("https://wire.example/rss", "Wire", "Wire")
+PAPER = Feed("https://paper.example/rss", "Paper", "Paper")
+
+BOLIVIA_EN = ("Explosion at Bolivian army base kills two, 14 missing, ministry says",
+              "An explosion at a military barracks in Bolivia killed two soldiers and left "
+              "fourteen missing, the defence ministry said on Friday.")
+BOLIVIA_FR = ("Bolivie: une explosion dans une caserne fait deux morts et des disparus",
+              "Une explosion dans une caserne militaire en Bolivie a fait deux morts et "
+              "quatorze disparus, a indiqué vendredi le ministère de la Défense.")
+SANCTIONS_ES = ("Irán dice que las nuevas sanciones de Estados Unidos fracasarán",
+                "El ministro de Exteriores de Irán afirmó el sábado que las sanciones "
+                "anunciadas por Washington no cambiarán la política de Teherán.")
+SANCTIONS_EN = ("Iran says new US sanctions will fail",
+                "Iran's foreign minister said on Saturday that sanctions announced by "
+                "Washington would not change Tehran's policy.")
+# Made-up tellings of other events, as alike in meaning as a translation.
+KABUL = ("Bomb attack kills five in Kabul market",
+         "A bomb exploded in a crowded market in Kabul, killing five people, police said.")
+BAGHDAD_FR = ("Un attentat à la bombe fait cinq morts sur un marché de Bagdad",
+              "Une bombe a explosé sur un marché bondé de Bagdad, faisant cinq morts, selon "
+              "la police.")
+OTHER_NEWS = [
+    ("Central bank holds interest rates steady", "The bank kept its main rate unchanged."),
+    ("Heatwave grips southern Europe", "Temperatures passed 40C in Spain and Italy."),
+    ("Tech giant unveils new phone", "The device goes on sale next month."),
+]
+
+
+def edition_of(entries: list[Entry], **cfg: object) -> Edition:
+    config = EditionConfig(**{"group_by": "region", **cfg})  # type: ignore[arg-type]
+    return compose_edition(entries, [WIRE, PAPER], config, newsletter="N", date=NOW.date(),
+                           now=NOW, window_start=NOW - dt.timedelta(days=1), window_end=NOW)
+
+
+def test_the_language_is_read_from_the_small_words() -> None:
+    assert detect(words(" ".join(BOLIVIA_EN))) == "en"
+    assert detect(words(" ".join(BOLIVIA_FR))) == "fr"
+    assert detect(words(" ".join(SANCTIONS_ES))) == "es"
+    assert detect(words("Lula veta projeto de lei sobre a previdência dos servidores")) == "pt"
+    assert detect(words("Merkel trifft Macron in Berlin und spricht über die Ukraine")) == "de"
+    # too few small words to tell: unknown, and nothing is assumed
+    assert detect(words("Lula vetoes bill")) is None
+    assert detect(words("")) is None
+
+
+def test_names_written_alike_in_two_languages_are_found() -> None:
+    assert same_name("teheran", "tehran") and same_name("damas", "damascus")
+    assert same_name("israel", "israelien") and same_name("kaboul", "kabul")
+    assert not same_name("kabul", "bagdad") and not same_name("austria", "australia")
+    assert not same_name("iran", "irak") and not same_name("12", "120")
+
+    def share(title: str, other: str) -> float:
+        return found_share(names_of(words(title)),
+                           frozenset(fold(w.lower()) for w in words(other)))
+
+    # the French headline's capital first word ("Bombardement") only counts when found
+    assert share("Bombardement israélien en Syrie, Damas condamne",
+                 "Israel strikes Syria; Damascus condemns attack") == 1.0
+    assert share("Bomb attack kills five in Kabul", "Attentat: cinq morts à Bagdad") == 0.0
+    # a headline in title case: its capitals say nothing, the teaser's do
+    assert names_of(words("US Envoys Arrive In Moscow"),
+                    words("American envoys arrived in Moscow on Friday.")) == (None, ["moscow"])
+
+
+def test_one_event_told_in_two_languages_becomes_one_story() -> None:
+    other = [told(WIRE, t, s, 5) for t, s in OTHER_NEWS]
+    en, fr = told(WIRE, *BOLIVIA_EN, 2), told(WIRE, *BOLIVIA_FR, 1)
+    es, en2 = told(WIRE, *SANCTIONS_ES, 3), told(PAPER, *SANCTIONS_EN, 2)
+    edition = edition_of([en, fr, es, en2, *other])
+    titles = sorted(s.title for s in edition.stories)
+    assert len(edition.stories) == len(OTHER_NEWS) + 2, titles
+    (bolivia,) = [s for s in edition.stories if "Bolivi" in s.title]
+    assert [s.region for s in (bolivia,)] == ["Americas"]
+    assert any("joined by alike meaning and names in two languages" in r
+               for r in bolivia.reasons), bolivia.reasons
+    (iran,) = [s for s in edition.stories if "Ir" in s.title[:4]]
+    assert len(iran.also) == 1  # told by the wire and the paper
+    # without the text model the two languages stay apart
+    apart = edition_of([en, fr, es, en2, *other], text_model=False)
+    assert len(apart.stories) == len(OTHER_NEWS) + 4
+
+
+def test_alike_meaning_with_other_places_stays_apart() -> None:
+    kabul, baghdad = told(PAPER, *KABUL, 2), told(WIRE, *BAGHDAD_FR, 1)
+    a, b = (vectors.decode(e.vector) for e in (kabul, baghdad))
+    assert a is not None and b is not None and float(a @ b) > 0.86  # the vectors alone join
+    edition = edition_of([kabul, baghdad, *(told(WIRE, t, s, 5) for t, s in OTHER_NEWS)])
+    assert len(edition.stories) == len(OTHER_NEWS) + 2
