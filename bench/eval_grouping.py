@@ -262,13 +262,12 @@ HELD_OUT = ("2016-06-14-guardian-aljazeera-hindu.aja-hindu",
 # nor its output — and those folders' cross-outlet events were unsealed once on 2026-11-26,
 # with the seventh session's region model and retrained topic model; their first figures are
 # in docs/grouping.md.)
-# The nineteenth and twentieth sets: the archive's feeds of 2026-08-18 and 2026-08-25
-# (Bloomberg Politics, CNA World, ThePrint, swissinfo and Reuters via MSN with its items in
-# other languages), labelled by helpers that saw neither the code nor its output, committed
-# before anything ran on them.
-SEALED: tuple[str, ...] = ("2026-08-18-wirepool", "2026-08-18-wirepool.reuters",
-                           "2026-08-18-wirepool.cross", "2026-08-25-wirepool",
-                           "2026-08-25-wirepool.reuters", "2026-08-25-wirepool.cross")
+# (The nineteenth and twentieth sets — the archive's feeds of 2026-08-18 and 2026-08-25 with
+# Reuters via MSN and its items in other languages, labelled by helpers that saw neither the
+# code nor its output — and those folders' cross-outlet events were unsealed once on
+# 2026-11-26, with the eighth session's merge across languages; their first figures are in
+# docs/grouping.md.)
+SEALED: tuple[str, ...] = ()
 # Cross-outlet labels (``<folder>.cross.tsv``: every event told by two or more outlets of the
 # folder, labelled over all its items at once) that the rules may be tuned on; the others
 # are held out.

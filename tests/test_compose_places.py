@@ -590,6 +590,10 @@ def test_a_market_move_is_placed_by_its_market_not_by_what_moved_it() -> None:
     ("Equador diz que afundamento de embarcações foi operação conjunta", "Americas", "EC"),
     ("Österreich wählt ein neues Parlament", "Europe", "AT"),
     ("Sciopero dei trasporti in Grecia", "Europe", "GR"),
+    # "de", "da", "dos" are prepositions there, not a name's particle as in "Leila de Lima"
+    ("Riesgo país de Argentina trepa a máximo desde junio", "Americas", "AR"),
+    ("Economía de Venezuela crece en el segundo trimestre", "Americas", "VE"),
+    ("Departamento de Justiça dos EUA divulga acusações contra hackers", "Americas", "US"),
 ])
 def test_country_names_in_other_european_languages_place_a_story(
         title: str, region: str, country: str) -> None:
@@ -602,6 +606,7 @@ def test_country_names_in_other_european_languages_place_a_story(
     "Mauricio Pochettino names his squad",  # Spanish "Mauricio" is Mauritius: a first name
     "Malte Ott wins the sprint",  # French "Malte" is Malta: a first name
     "El equipo gana la final de la copa",  # Spanish "gana" means wins (Ghana: "Gana")
+    "Court frees former senator Leila de Lima on bail",  # in English, a name's particle
 ])
 def test_foreign_country_names_that_are_also_words_or_names_place_nothing(title: str) -> None:
     placed = place(title, "", (), None, REGIONS)

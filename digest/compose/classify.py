@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import babel
 
 from digest.compose import gazetteer as gz
+from digest.compose import language
 from digest.compose.cjk import OwnNames, has_cjk, place_names
 from digest.compose.places import city_heads, city_index
 from digest.compose.text import fold, normalise, url_host, url_path_parts, words
@@ -169,8 +170,23 @@ def _case_ok(found: Sequence[str], written: str, field: str) -> bool:
 
 
 # A single place word right after one of these is part of a person's name ("De Lima").
+# In text of another language than English the lower-case ones are prepositions: "Riesgo
+# país de Argentina", "sanções dos EUA" (language.not_english).
 _NAME_PARTICLES = frozenset({"de", "De", "del", "Del", "da", "Da", "dos", "van", "Van", "von",
                              "Von", "di", "Di", "bin", "ibn"})
+
+
+def _particle(toks: Sequence[str], i: int, foreign: list[bool | None]) -> bool:
+    """Whether the word before ``i`` makes a place word there part of a person's name;
+    ``foreign``: a one-item cache of whether ``toks`` is in another language than English."""
+    before = toks[i - 1] if i > 0 else ""
+    if before not in _NAME_PARTICLES:
+        return False
+    if before[:1].isupper():
+        return True
+    if foreign[0] is None:
+        foreign[0] = language.not_english(toks)
+    return not foreign[0]
 
 
 # A place joined by a hyphen to one of these words says who flags, backs, owns or makes a
@@ -235,6 +251,7 @@ def mentions_in(
         research = not _RESEARCH.isdisjoint(lows)
     research = research and field != "url"
     names_readable = field != "url" and not title_case(toks)
+    foreign: list[bool | None] = [None]  # read when a particle comes before a place
     i = starts[0]
     while i < len(toks):
         if i not in at:  # on to the next word that can start a name
@@ -252,7 +269,7 @@ def mentions_in(
         for n in range(min(longest, _MAX_PHRASE, len(toks) - i), 0, -1):
             hit = LOOKUP.get(" ".join(lows[i : i + n]))
             if hit and _case_ok(toks[i : i + n], hit[2], field):
-                if n == 1 and i > 0 and toks[i - 1] in _NAME_PARTICLES:
+                if n == 1 and _particle(toks, i, foreign):
                     continue
                 if (research and _affiliation(toks, lows, i)) or (
                         names_readable and _first_name(toks, lows, i, n)):
@@ -277,7 +294,7 @@ def mentions_in(
                 i += n
                 break
         else:
-            n = _city(toks, lows, i) if lows[i] in heads else 0
+            n = _city(toks, lows, i, foreign) if lows[i] in heads else 0
             if n and research and _affiliation(toks, lows, i):
                 i += n
             elif n:
@@ -382,9 +399,10 @@ def _office_before(lows: Sequence[str], i: int) -> bool:
     return any(w in gz.OFFICE_WORDS for w in lows[max(0, i - 3) : i])
 
 
-def _city(toks: Sequence[str], lows: Sequence[str], i: int) -> int:
+def _city(toks: Sequence[str], lows: Sequence[str], i: int, foreign: list[bool | None]) -> int:
     """How many words from ``i`` name a GeoNames city (0: none). A one-word name next to
-    another capitalised word is taken for part of a person's or a club's name."""
+    another capitalised word is taken for part of a person's or a club's name
+    (``foreign``: as for ``_particle``)."""
     if not toks[i][:1].isupper():
         return 0
     longest = city_heads().get(lows[i], 0)
@@ -397,7 +415,7 @@ def _city(toks: Sequence[str], lows: Sequence[str], i: int) -> int:
         if n == 1:
             before = toks[i - 1] if i > 0 else ""
             after = toks[i + 1] if i + 1 < len(toks) else ""
-            if before[:1].isupper() or before in _NAME_PARTICLES or after[:1].isupper():
+            if before[:1].isupper() or _particle(toks, i, foreign) or after[:1].isupper():
                 return 0
         return n
     return 0

@@ -44,12 +44,27 @@ MIN_HITS = 2  # a language needs at least this many of its small words in the te
 MARGIN = 1.5  # ... and this many times the next language's count
 
 
-def detect(toks: Sequence[str]) -> str | None:
-    """The language of text split into words (``text.words``), or None when unclear."""
+def _counts(toks: Sequence[str]) -> dict[str, int]:
     counts = dict.fromkeys(SMALL_WORDS, 0)
     for t in toks:
         for lang in _LANGUAGES_OF.get(t.lower(), ()):
             counts[lang] += 1
+    return counts
+
+
+def not_english(toks: Sequence[str]) -> bool:
+    """Whether another language's small words outnumber English ones (at least
+    ``MIN_HITS`` of them), even when which language is unclear ("Economía de Venezuela
+    crece … en …" reads as Spanish or Dutch)."""
+    counts = _counts(toks)
+    english = counts.pop("en")
+    other = max(counts.values())
+    return other >= MIN_HITS and other > english
+
+
+def detect(toks: Sequence[str]) -> str | None:
+    """The language of text split into words (``text.words``), or None when unclear."""
+    counts = _counts(toks)
     ranked = sorted(counts.items(), key=lambda kv: -kv[1])
     (best, n), (_, second) = ranked[0], ranked[1]
     if n >= MIN_HITS and n >= MARGIN * second:
