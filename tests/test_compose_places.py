@@ -408,9 +408,17 @@ def test_a_persons_nationality_weighs_less_than_the_place_where_it_happens() -> 
 @pytest.mark.parametrize(("title", "country"), [
     ("Sensex closes at a record high", "IN"), ("FTSE 100 slips as miners fall", "GB"),
     ("Nikkei rebounds after three days of losses", "JP"), ("ASX set to open higher", "AU"),
+    # as other languages and house styles write them
+    ("Ibovespa fecha em alta com commodities", "BR"), ("Dax höher erwartet", "DE"),
 ])
 def test_a_market_report_is_its_exchanges_country(title: str, country: str) -> None:
     assert where(title)[1] == (country,)
+
+
+def test_an_acronym_written_as_a_word_is_still_the_institution() -> None:
+    assert where("Nasa delays Moon landing to 2028")[1] == ("US",)
+    assert where("NASA delays Moon landing to 2028")[1] == ("US",)
+    assert where("Scientists say the nasa of the fish is its nose")[0] == "World"
 
 
 def test_a_video_link_on_a_platform_takes_the_feeds_site_as_the_outlets_home() -> None:

@@ -90,6 +90,8 @@ def _build_lookup() -> dict[str, tuple[str, str, str]]:
         key = " ".join(w.lower() for w in words(phrase))
         if key and code and key not in table:
             table[key] = (code, kind, phrase)
+        elif key in table and table[key][2].isupper() and table[key][0] == code:
+            table[key] = (code, kind, phrase)  # "Nasa" as well as "NASA", not "nasa"
 
     for code, names in gz.COUNTRY_ALIASES.items():
         for n in names:

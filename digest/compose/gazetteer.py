@@ -257,6 +257,8 @@ INSTITUTIONS: dict[str, str] = {
     "Nifty 50": "IN", "DAX": "DE", "Kospi": "KR", "TSX": "CA", "JSE": "ZA",
     "Dow Jones": "US", "Nasdaq": "US", "NYSE": "US", "S&P 500": "US", "SGX": "SG",
     "Straits Times Index": "SG", "NZX": "NZ", "Bovespa": "BR", "CAC 40": "FR", "Topix": "JP",
+    # as other languages and house styles write them: the index's own name, "Nasa", "Dax"
+    "Ibovespa": "BR", "Dax": "DE", "Nasa": "US",
     # central banks and market regulators: a rate decision is its country's news
     "BoE": "GB", "BOJ": "JP", "SNB": "CH", "Swiss National Bank": "CH",
     "RBA": "AU", "Reserve Bank of Australia": "AU", "RBNZ": "NZ",
