@@ -80,6 +80,7 @@ LANGUAGE_GROUP_MIN = 0.84
 # less: such a pair needs its vectors this alike. Headlines with figures must share one
 # ("kill 12" and "tuent 20" are two attacks).
 LANGUAGE_COUNTRIES_MIN = 0.88
+LANGUAGE_ROWS = 1024  # one language's vectors compared with another's this many at a time
 
 
 # One outlet's series share a title template: "Kabayan | Teleradyo (3 September 2020)",
@@ -106,7 +107,16 @@ def is_roundup(entry: Entry) -> bool:
     return ROUNDUP.search(entry.title) is not None
 
 
-Said = tuple[tuple[str | None, list[str]], frozenset[str]]  # a headline's names, every word
+@dataclass(frozen=True, slots=True)
+class Said:
+    """What one telling says, for comparing it with a telling in another language."""
+
+    names: tuple[str | None, list[str]]  # the headline's names (language.names_of)
+    words: frozenset[str]  # every word of the telling, folded, and its countries' "@cc"
+    places: dict[str, str]  # the telling's words that name a place → the country's code
+    towns: tuple[tuple[str, ...], ...]  # the towns and cities the headline names (words)
+    countries: frozenset[str]  # the countries the headline names ("@cc")
+    figures: frozenset[str]  # the headline's numbers (language.figures)
 
 
 @dataclass(frozen=True, slots=True)
@@ -323,32 +333,47 @@ def language_pairs(entries: Sequence[Entry], sig: Signals, sem: Sequence[Vec | N
     need = threshold * CROSS_FEED_FACTOR
     mats = {k: np.stack(vs) for k, vs in rows.items()}
     langs = sorted(by_lang)
-    pairs: list[Pair] = []
+    found: list[tuple[float, int, int]] = []
     for n, la in enumerate(langs):
         for lb in langs[n + 1 :]:
-            sims = mats[la] @ mats[lb].T
-            for x, y in zip(*np.nonzero(sims >= LANGUAGE_VECTOR_MIN), strict=True):
-                i, j = sorted((by_lang[la][int(x)], by_lang[lb][int(y)]))
-                if abs(when(entries[i]) - when(entries[j])) <= WINDOW \
-                        and agree(i, j, float(sims[x, y])):
-                    pairs.append(Pair(i, j, need, by_language=True))
-    return pairs
+            for start in range(0, len(by_lang[la]), LANGUAGE_ROWS):  # memory stays small
+                sims = mats[la][start : start + LANGUAGE_ROWS] @ mats[lb].T
+                for x, y in zip(*np.nonzero(sims >= LANGUAGE_VECTOR_MIN), strict=True):
+                    i, j = sorted((by_lang[la][start + int(x)], by_lang[lb][int(y)]))
+                    alike = float(sims[x, y])
+                    if abs(when(entries[i]) - when(entries[j])) <= WINDOW and agree(i, j, alike):
+                        found.append((alike, i, j))
+    # the most alike first: they are joined in this order, after the word rules' pairs
+    return [Pair(i, j, need, by_language=True) for _, i, j in sorted(found, key=lambda f: -f[0])]
 
 
 def names_agree(a: Said, b: Said, alike: float = 1.0) -> bool:
-    """Each headline names something, at least ``LANGUAGE_NAMES`` of its names are written
-    alike in the other telling (``language.found_names``), headlines with figures share
-    one, and names that agree only as countries come with vectors at least
-    ``LANGUAGE_COUNTRIES_MIN`` alike (``alike``: the vectors' cosine)."""
-    share_a, found_a = language.found_names(a[0], b[1])
-    share_b, found_b = language.found_names(b[0], a[1])
+    """Each headline names something and at least ``LANGUAGE_NAMES`` of its names are written
+    alike in the other telling (``language.found_names``); the two do not each name a town,
+    nor each a country, that the other telling does not ("Kabul" and "Kandahar", "Morocco"
+    and "Algérie"); headlines with figures share one; and names that agree only as places
+    and leaders come with vectors at least ``LANGUAGE_COUNTRIES_MIN`` alike (``alike``: the
+    vectors' cosine)."""
+    share_a, found_a = language.found_names(a.names, b.words, b.places)
+    share_b, found_b = language.found_names(b.names, a.words, a.places)
     if min(share_a, share_b) < LANGUAGE_NAMES:
         return False
-    fig_a, fig_b = language.figures(a[0]), language.figures(b[0])
-    if fig_a and fig_b and fig_a.isdisjoint(fig_b):
+    if a.figures and b.figures and a.figures.isdisjoint(b.figures):
+        return False
+    if _names_else(a.towns, b) and _names_else(b.towns, a):
+        return False
+    if not (a.countries <= b.words or b.countries <= a.words):
         return False
     countries_only = all(n.startswith("@") for n in (*found_a, *found_b))  # places, leaders
     return alike >= LANGUAGE_COUNTRIES_MIN or not countries_only
+
+
+def _names_else(towns: Sequence[tuple[str, ...]], other: Said) -> bool:
+    """Whether one of ``towns`` is not written alike in the other telling."""
+    return any(not all(w in other.words or any(language.same_name(w, o) for o in other.words
+                                               if other.places.get(o) in (None, ""))
+                       for w in town)
+               for town in towns)
 
 
 def _groups_alike(sem: Sequence[Vec | None], a: Sequence[int], b: Sequence[int]) -> bool:
@@ -426,21 +451,30 @@ def signals(entries: Sequence[Entry], *, languages: bool = False) -> Signals:
 
 
 def said_of(entry: Entry) -> Said:
-    """A headline's names (``language.names_of``), a place the gazetteer knows carrying its
-    country's code ("Estados Unidos" and "US" are both ``@us``; "Tehran" is ``@ir:tehran``,
-    found as "Téhéran" too), and every word of the telling with its countries' codes, for
-    ``names_agree``."""
+    """What a telling says (``Said``): its headline's names (``language.names_of``), a place
+    the gazetteer knows carrying its country's code ("Estados Unidos" and "US" are both
+    ``@us``; "Tehran" is ``@ir:tehran``, found as "Téhéran" too), its towns, countries and
+    figures, and every word of the telling with its countries' codes."""
     title, teaser = words(entry.title), words(teaser_text(entry))[:TEASER_TERMS]
     title_places = mentions_in(title, "title")
+    teaser_places = mentions_in(teaser, "title")
     places = {m.position: m for m in title_places if m.code}
     as_codes = [f"@{places[n].code}:{t}" if n in places else t for n, t in enumerate(title)]
     covered = {m.position + k for m in places.values() for k in range(1, len(m.text.split()))}
-    first, rest = language.names_of([t for n, t in enumerate(as_codes) if n not in covered],
-                                    teaser)
-    codes = {f"@{m.code}".lower() for m in (*title_places, *mentions_in(teaser, "title"))
-             if m.code}
-    said = frozenset(fold(t.lower()) for t in (*title, *teaser)) | codes
-    return (first, rest), said
+    names = language.names_of([t for n, t in enumerate(as_codes) if n not in covered], teaser)
+    codes = {f"@{m.code}".lower() for m in (*title_places, *teaser_places) if m.code}
+    place_words = {fold(w.lower()): m.code.lower() for m in (*title_places, *teaser_places)
+                   if m.code for w in m.text.split()}
+    return Said(
+        names=names,
+        words=frozenset(fold(t.lower()) for t in (*title, *teaser)) | codes,
+        places=place_words,
+        towns=tuple(tuple(fold(w.lower()) for w in m.text.split()) for m in places.values()
+                    if m.kind in ("place", "city")),
+        countries=frozenset(f"@{m.code}".lower() for m in places.values()
+                            if m.kind in ("name", "demonym", "nationality")),
+        figures=frozenset(language.figures(title)),
+    )
 
 
 def cluster(
@@ -481,8 +515,9 @@ def cluster_explained(
     how: dict[int, set[str]] = {}  # group root → what joined its members
     pairs = similar_pairs(entries, vecs, threshold, sig.titles, sig.names, sem, sig.headline)
     if sem is not None:
+        # a stable sort: the word rules' pairs keep their order, the language pairs theirs
         pairs = sorted(pairs + language_pairs(entries, sig, sem, threshold),
-                       key=lambda p: (-p.similarity, p.by_language, p.i, p.j))
+                       key=lambda p: (-p.similarity, p.by_language))
     members: dict[int, list[int]] = {}  # group root → its entries, for LANGUAGE_GROUP_MIN
     for p in pairs:
         a, b = root(p.i), root(p.j)

@@ -8,15 +8,13 @@ to know when a pair is in two languages before it reads their sentence vectors a
 The words counted are each language's commonest function words (articles, prepositions,
 conjunctions), which every sentence has and no headline's subject changes. A text is in the
 language whose words it uses most, when it uses at least ``MIN_HITS`` of them and clearly
-more than of any other; otherwise the language is unknown (None), and nothing is assumed.
-Chinese, Japanese and Korean text is told by its script.
+more than of any other; otherwise the language is unknown (None), and nothing is assumed
+(Chinese, Japanese and Korean text has none of these words: unknown).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
-from digest.compose.cjk import has_cjk
+from collections.abc import Mapping, Sequence
 
 _SMALL_WORDS = {
     "en": "the of and to in is for on with as by at from after over its be has have are was "
@@ -29,7 +27,7 @@ _SMALL_WORDS = {
     "pt": "o a os as do da dos das de e um uma em no na nos nas por para com que se ao "
           "após sobre segundo entre foi são é pelo pela seu sua como mais",
     "de": "der die das und den dem des ein eine einen mit von für auf ist im nach bei zu "
-          "sich nicht wird werden hat sind vor über aus auch",
+          "sich nicht wird werden hat sind vor über aus auch in an am als zum zur",
     "it": "il lo la gli le di del della dei delle e un una in per con che è dopo sul sulla "
           "alla al nel nella tra ha sono anche",
     "nl": "de het een en van in op met voor is niet dat zijn bij na naar om aan ook wordt "
@@ -45,11 +43,42 @@ MARGIN = 1.5  # ... and this many times the next language's count
 
 
 def _counts(toks: Sequence[str]) -> dict[str, int]:
+    """Each language's small words in ``toks``, leaving out those that are part of a name:
+    capitalised before another capitalised word ("La Paz", "De Gea", "Los Angeles"), or
+    lower-case between two (``_in_name``: "Ursula von der Leyen")."""
     counts = dict.fromkeys(SMALL_WORDS, 0)
-    for t in toks:
-        for lang in _LANGUAGES_OF.get(t.lower(), ()):
+    n = len(toks)
+    for k, t in enumerate(toks):
+        langs = _LANGUAGES_OF.get(t.lower())
+        if not langs:
+            continue
+        if t[:1].isupper():
+            if k + 1 < n and toks[k + 1][:1].isupper():
+                continue
+        elif k > 0 and (toks[k - 1][:1].isupper() or toks[k - 1].lower() in _LANGUAGES_OF) \
+                and _in_name(toks, k):
+            continue
+        for lang in langs:
             counts[lang] += 1
     return counts
+
+
+def _lower_small(t: str) -> bool:
+    return not t[:1].isupper() and t.lower() in _LANGUAGES_OF
+
+
+def _in_name(toks: Sequence[str], k: int) -> bool:
+    """Whether the run of lower-case small words around ``k`` is two words or more between
+    two capitalised words ("Ursula von der Leyen", "Sor Juana de la Cruz"). One such word is
+    counted: in "Departamento de Justiça dos EUA" it is the language's own preposition."""
+    i, j = k, k
+    while i > 0 and _lower_small(toks[i - 1]):
+        i -= 1
+    while j + 1 < len(toks) and _lower_small(toks[j + 1]):
+        j += 1
+    between = (i > 0 and toks[i - 1][:1].isupper() and len(toks[i - 1]) > 1
+               and j + 1 < len(toks) and toks[j + 1][:1].isupper())
+    return between and j > i
 
 
 def not_english(toks: Sequence[str]) -> bool:
@@ -72,15 +101,6 @@ def detect(toks: Sequence[str]) -> str | None:
     return None
 
 
-def detect_text(text: str) -> str | None:
-    """``detect`` of raw text; Chinese, Japanese and Korean by their script."""
-    from digest.compose.text import words
-
-    if has_cjk(text):
-        return "cjk"
-    return detect(words(text))
-
-
 # Capitalised in English headlines without naming anyone.
 _CALENDAR = frozenset({
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "january",
@@ -95,13 +115,13 @@ NAME_RATIO = 0.85  # or, from 5 letters on and one letter more at most, this ali
 
 def names_of(title: Sequence[str], teaser: Sequence[str] = ()) -> tuple[str | None, list[str]]:
     """A headline's names and figures, folded and lower-cased: its capitalised words (not a
-    small word of any language, not a weekday or month) of three letters or more, and its
-    numbers of two digits or more (a score's "2-0" says little). The first word apart: its
+    small word of any language, not a weekday or month) of three letters or more (figures are
+    compared on their own: ``figures``). The first word apart: its
     capital may only start the sentence ("Explosions près de …", but "Irán dice …"). In a
     headline whose every word is capitalised ("US Envoys Arrive in Moscow"), only the words
     the teaser capitalises too are names (all of them when there is no teaser). A word
     starting with "@" is a place the gazetteer knows, ``@<country code>:<its word>`` (see
-    ``cluster._said``), and is always a name."""
+    ``cluster.said_of``), and is always a name."""
     from digest.compose.classify import title_case
     from digest.compose.text import fold
 
@@ -112,7 +132,7 @@ def names_of(title: Sequence[str], teaser: Sequence[str] = ()) -> tuple[str | No
     out = []
     for n, t in enumerate(title):
         low = fold(t.lower())
-        if t[:1] == "@" or (t.isdigit() and len(t) >= 2) or (
+        if t[:1] == "@" or (
                 t[:1].isupper() and len(t) >= 3 and low not in _ANY_SMALL
                 and low not in _CALENDAR and (capitals is None or low in capitals)):
             if n == 0:
@@ -147,23 +167,31 @@ def same_name(a: str, b: str) -> bool:
     return SequenceMatcher(None, a, b).ratio() >= NAME_RATIO
 
 
-def found_share(names: tuple[str | None, Sequence[str]], other: frozenset[str]) -> float:
+def found_share(names: tuple[str | None, Sequence[str]], other: frozenset[str],
+                places: Mapping[str, str] | None = None) -> float:
     """The share of a headline's ``names`` (``names_of``) written alike somewhere in
     ``other`` (folded words); its first word counts only when it is found."""
-    return found_names(names, other)[0]
+    return found_names(names, other, places)[0]
 
 
-def found_names(names: tuple[str | None, Sequence[str]],
-                other: frozenset[str]) -> tuple[float, list[str]]:
-    """``found_share``, and the names found."""
+def found_names(names: tuple[str | None, Sequence[str]], other: frozenset[str],
+                places: Mapping[str, str] | None = None) -> tuple[float, list[str]]:
+    """``found_share``, and the names found. ``places``: the other telling's words that
+    name a place, with their country's code: a place is not found as another country's
+    place written alike ("Niger" is not "Nigeria")."""
     first, rest = names
+    places = places or {}
 
     def found(n: str) -> bool:
+        code = ""
         if n[:1] == "@":  # a place: its country's code, or its name written alike
             code, _, n = n.partition(":")
             if code in other or not n:
                 return code in other
-        return n in other or any(same_name(n, w) for w in other)
+        if n in other:
+            return True
+        return any(same_name(n, w) for w in other
+                   if not (code and places.get(w, code[1:]) != code[1:]))
 
     hits = [n for n in rest if found(n)]
     if first is not None and found(first):
@@ -171,7 +199,7 @@ def found_names(names: tuple[str | None, Sequence[str]],
     return (len(hits) / len(rest) if rest else 0.0), hits
 
 
-def figures(names: tuple[str | None, Sequence[str]]) -> set[str]:
-    """The numbers among a headline's names."""
-    first, rest = names
-    return {n for n in (first, *rest) if n is not None and n.isdigit()}
+def figures(toks: Sequence[str]) -> set[str]:
+    """A headline's numbers of two digits or more, but not a run of zeros (the "000" of
+    "35,000" says nothing)."""
+    return {t for t in toks if t.isdigit() and len(t) >= 2 and t.strip("0")}
