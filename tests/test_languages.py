@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from digest.compose import compose_edition, vectors
-from digest.compose.language import detect, found_share, names_of, same_name
+from digest.compose.language import bodies, detect, found_share, names_of, same_name
 from digest.compose.text import fold, words
 from digest.config import EditionConfig
 from digest.types import Edition, Entry, Feed
@@ -79,6 +79,25 @@ def test_names_written_alike_in_two_languages_are_found() -> None:
     # a headline in title case: its capitals say nothing, the teaser's do
     assert names_of(words("US Envoys Arrive In Moscow"),
                     words("American envoys arrived in Moscow on Friday.")) == (None, ["moscow"])
+
+
+def test_international_bodies_are_one_name_in_every_language() -> None:
+    assert [k for _, _, k in bodies(words("ONU e Cruz Vermelha pedem regras urgentes"))] \
+        == ["#un", "#red-cross"]
+    assert [k for _, _, k in bodies(words("Le Conseil de sécurité de l'ONU condamne"))] \
+        == ["#security-council", "#un"]
+    assert [k for _, _, k in bodies(words("UN and Red Cross call for rules"))] \
+        == ["#un", "#red-cross"]
+    # an acronym in capitals only: "un" is a French article, "who" an English pronoun
+    assert bodies(words("un homme arrêté, who says")) == []
+    un_en = told(PAPER, "UN and Red Cross call for urgent rules on autonomous weapons",
+                 "The United Nations and the Red Cross urged states to agree rules on "
+                 "weapons that choose targets without human control.", 2)
+    un_pt = told(WIRE, "ONU e Cruz Vermelha pedem regras urgentes sobre armas autônomas",
+                 "As Nações Unidas e a Cruz Vermelha pediram aos países regras para armas que "
+                 "escolhem alvos sem controle humano.", 1)
+    edition = edition_of([un_en, un_pt, *(told(WIRE, t, s, 5) for t, s in OTHER_NEWS)])
+    assert len(edition.stories) == len(OTHER_NEWS) + 1
 
 
 def test_one_event_told_in_two_languages_becomes_one_story() -> None:

@@ -453,16 +453,24 @@ def signals(entries: Sequence[Entry], *, languages: bool = False) -> Signals:
 def said_of(entry: Entry) -> Said:
     """What a telling says (``Said``): its headline's names (``language.names_of``), a place
     the gazetteer knows carrying its country's code ("Estados Unidos" and "US" are both
-    ``@us``; "Tehran" is ``@ir:tehran``, found as "Téhéran" too), its towns, countries and
-    figures, and every word of the telling with its countries' codes."""
+    ``@us``; "Tehran" is ``@ir:tehran``, found as "Téhéran" too), an international body as
+    its key in every language ("ONU" and "UN" are both ``#un``: ``language.bodies``), its
+    towns, countries and figures, and every word of the telling with its countries' codes
+    and bodies' keys."""
     title, teaser = words(entry.title), words(teaser_text(entry))[:TEASER_TERMS]
     title_places = mentions_in(title, "title")
     teaser_places = mentions_in(teaser, "title")
-    places = {m.position: m for m in title_places if m.code}
+    named = language.bodies(title)
+    in_body = {at + k for at, n, _ in named for k in range(n)}
+    places = {m.position: m for m in title_places if m.code and m.position not in in_body}
     as_codes = [f"@{places[n].code}:{t}" if n in places else t for n, t in enumerate(title)]
+    for at, _, key in named:
+        as_codes[at] = key
     covered = {m.position + k for m in places.values() for k in range(1, len(m.text.split()))}
+    covered |= {at + k for at, n, _ in named for k in range(1, n)}
     names = language.names_of([t for n, t in enumerate(as_codes) if n not in covered], teaser)
     codes = {f"@{m.code}".lower() for m in (*title_places, *teaser_places) if m.code}
+    codes |= {key for _, _, key in (*named, *language.bodies(teaser))}
     place_words = {fold(w.lower()): m.code.lower() for m in (*title_places, *teaser_places)
                    if m.code for w in m.text.split()}
     return Said(

@@ -23,9 +23,11 @@ _SMALL_WORDS = {
     "fr": "le la les des du de et un une dans pour sur au aux est par qui avec pas sont "
           "après contre selon entre lors été ont plus ce cette ces il elle leur",
     "es": "el la los las del de y un una en por para con que se al es tras sobre según "
-          "entre ha han fue su sus como más lo este esta",
+          "entre ha han fue su sus como más lo este esta sin pero también hasta ante muy "
+          "cuando",
     "pt": "o a os as do da dos das de e um uma em no na nos nas por para com que se ao "
-          "após sobre segundo entre foi são é pelo pela seu sua como mais",
+          "após sobre segundo entre foi são é pelo pela seu sua como mais aos às sem não "
+          "também mas até pelos pelas",
     "de": "der die das und den dem des ein eine einen mit von für auf ist im nach bei zu "
           "sich nicht wird werden hat sind vor über aus auch in an am als zum zur",
     "it": "il lo la gli le di del della dei delle e un una in per con che è dopo sul sulla "
@@ -113,6 +115,71 @@ NAME_PREFIX_SHARE = 0.75  # … and for this share of the shorter one are one na
 NAME_RATIO = 0.85  # or, from 5 letters on and one letter more at most, this alike (difflib)
 
 
+# International bodies, named differently in each language: a telling's mention of one
+# stands as the same token in all ("ONU" and "UN" are both ``#un``). Acronyms must be written
+# in capitals ("un" is a French article, "who" an English pronoun); "CPI", the ICC in French
+# and Spanish, is left out (it is also the consumer price index).
+_BODIES: dict[str, tuple[str, str]] = {  # key: (acronyms, names | in | each | language)
+    "un": ("UN ONU UNO VN", "United Nations | Nations unies | Naciones Unidas | Nações Unidas | "
+                            "Vereinte Nationen | Nazioni Unite | Verenigde Naties"),
+    "security-council": ("", "Security Council | Conseil de sécurité | Consejo de Seguridad | "
+                             "Conselho de Segurança | Sicherheitsrat | Consiglio di sicurezza | "
+                             "Veiligheidsraad"),
+    "nato": ("NATO OTAN NAVO Nato", ""),
+    "eu": ("EU UE", "European Union | Union européenne | Unión Europea | União Europeia | "
+                    "Europäische Union | Unione europea | Europese Unie"),
+    "who": ("WHO OMS WGO", "World Health Organization | Organisation mondiale de la santé | "
+                           "Organización Mundial de la Salud | Organização Mundial da Saúde | "
+                           "Weltgesundheitsorganisation"),
+    "imf": ("IMF FMI IWF", "International Monetary Fund | Fonds monétaire international | "
+                           "Fondo Monetario Internacional | Fundo Monetário Internacional | "
+                           "Internationaler Währungsfonds"),
+    "red-cross": ("ICRC CICR IKRK", "Red Cross | Croix Rouge | Cruz Roja | Cruz Vermelha | "
+                                    "Rotes Kreuz | Roten Kreuz | Croce Rossa | Rode Kruis"),
+    "opec": ("OPEC OPEP Opec", ""),
+    "ecb": ("ECB BCE EZB", ""),
+}
+
+
+def _body_table() -> tuple[dict[str, str], int]:
+    """Acronyms as written → key; names, folded and lower-cased → key; the longest name."""
+    from digest.compose.text import fold, words
+
+    table: dict[str, str] = {}
+    for key, (acronyms, names) in _BODIES.items():
+        for acronym in acronyms.split():
+            table[acronym] = key
+        for name in filter(None, (n.strip() for n in names.split("|"))):
+            table[" ".join(fold(w.lower()) for w in words(name))] = key
+    return table, max(len(k.split()) for k in table)
+
+
+_BODY, _BODY_WORDS = _body_table()
+
+
+def bodies(toks: Sequence[str]) -> list[tuple[int, int, str]]:
+    """The international bodies named in ``toks``: (position, words, ``#key``)."""
+    from digest.compose.text import fold
+
+    out: list[tuple[int, int, str]] = []
+    k = 0
+    while k < len(toks):
+        bare = toks[k].replace("’", "'").rpartition("'")[2]  # "l'ONU" names the UN
+        hit = _BODY.get(bare)
+        n = 1
+        if hit is None and toks[k][:1].isupper():
+            for n in range(min(_BODY_WORDS, len(toks) - k), 0, -1):
+                hit = _BODY.get(" ".join(fold(t.lower()) for t in toks[k : k + n]))
+                if hit is not None:
+                    break
+        if hit is not None:
+            out.append((k, n, f"#{hit}"))
+            k += n
+        else:
+            k += 1
+    return out
+
+
 def names_of(title: Sequence[str], teaser: Sequence[str] = ()) -> tuple[str | None, list[str]]:
     """A headline's names and figures, folded and lower-cased: its capitalised words (not a
     small word of any language, not a weekday or month) of three letters or more (figures are
@@ -121,7 +188,7 @@ def names_of(title: Sequence[str], teaser: Sequence[str] = ()) -> tuple[str | No
     headline whose every word is capitalised ("US Envoys Arrive in Moscow"), only the words
     the teaser capitalises too are names (all of them when there is no teaser). A word
     starting with "@" is a place the gazetteer knows, ``@<country code>:<its word>`` (see
-    ``cluster.said_of``), and is always a name."""
+    ``cluster.said_of``), and is always a name, as is a body's ``#key`` (``bodies``)."""
     from digest.compose.classify import title_case
     from digest.compose.text import fold
 
@@ -132,7 +199,7 @@ def names_of(title: Sequence[str], teaser: Sequence[str] = ()) -> tuple[str | No
     out = []
     for n, t in enumerate(title):
         low = fold(t.lower())
-        if t[:1] == "@" or (
+        if (t[:1] in "@#" and len(t) > 1) or (
                 t[:1].isupper() and len(t) >= 3 and low not in _ANY_SMALL
                 and low not in _CALENDAR and (capitals is None or low in capitals)):
             if n == 0:
@@ -183,6 +250,8 @@ def found_names(names: tuple[str | None, Sequence[str]], other: frozenset[str],
     places = places or {}
 
     def found(n: str) -> bool:
+        if n[:1] == "#":  # an international body: the same one, whatever its language
+            return n in other
         code = ""
         if n[:1] == "@":  # a place: its country's code, or its name written alike
             code, _, n = n.partition(":")
