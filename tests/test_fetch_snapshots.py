@@ -48,12 +48,17 @@ def header(sha: str, paths: str) -> str:
             "item, 2 in all.\n# file\tref\tregion\tcountries\ttopic\tstory\n")
 
 
-def test_the_named_files_are_written_byte_for_byte_at_their_commit(tmp_path: Path) -> None:
+def labelled(tmp_path: Path, paths: str) -> tuple[str, Path]:
+    """An archive repository and a labels folder whose one set names ``paths`` in it."""
     sha = archive(tmp_path / "remote")
     labels = tmp_path / "labels"
     labels.mkdir()
-    (labels / "2026-01-01-archive.tsv").write_text(
-        header(sha, "data/feeds/a_feed.xml, b_news.xml"), encoding="utf-8")
+    (labels / "2026-01-01-archive.tsv").write_text(header(sha, paths), encoding="utf-8")
+    return sha, labels
+
+
+def test_the_named_files_are_written_byte_for_byte_at_their_commit(tmp_path: Path) -> None:
+    _, labels = labelled(tmp_path, "data/feeds/a_feed.xml, b_news.xml")
     out = tmp_path / "extra"
     problems = fetch_snapshots.fetch(out, str(tmp_path / "remote"), tmp_path / "cache", labels)
     assert problems == []
@@ -63,11 +68,7 @@ def test_the_named_files_are_written_byte_for_byte_at_their_commit(tmp_path: Pat
 
 
 def test_what_cannot_be_fetched_is_named_and_the_rest_is_written(tmp_path: Path) -> None:
-    sha = archive(tmp_path / "remote")
-    labels = tmp_path / "labels"
-    labels.mkdir()
-    (labels / "2026-01-01-archive.tsv").write_text(
-        header(sha, "data/feeds/a_feed.xml, gone.xml"), encoding="utf-8")
+    sha, labels = labelled(tmp_path, "data/feeds/a_feed.xml, gone.xml")
     (labels / "2026-01-02-elsewhere.tsv").write_text(
         header(sha, "data/feeds/a_feed.xml, b_news.xml").replace("owner/name", "owner/missing")
         .replace("2026-01-01-archive", "2026-01-02-elsewhere"), encoding="utf-8")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from digest.compose import compose_edition, vectors
-from digest.compose.language import bodies, detect, found_share, names_of, same_name
+from digest.compose.language import bodies, detect, found_names, names_of, same_name
 from digest.compose.text import fold, words
 from digest.config import EditionConfig
 from digest.types import Edition, Entry, Feed
@@ -69,8 +69,8 @@ def test_names_written_alike_in_two_languages_are_found() -> None:
     assert not same_name("iran", "irak") and not same_name("12", "120")
 
     def share(title: str, other: str) -> float:
-        return found_share(names_of(words(title)),
-                           frozenset(fold(w.lower()) for w in words(other)))
+        return found_names(names_of(words(title)),
+                           frozenset(fold(w.lower()) for w in words(other)))[0]
 
     # the French headline's capital first word ("Bombardement") only counts when found
     assert share("Bombardement israélien en Syrie, Damas condamne",

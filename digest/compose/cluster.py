@@ -71,8 +71,9 @@ NAMED_FACTOR = 0.5
 # would join "Bomb attack kills five in Kabul" to "… cinq morts à Bagdad" (0.93), so at least
 # one name of each headline, and at least LANGUAGE_NAMES of them, must be found in the other
 # telling, written alike ("Téhéran" meets "Tehran", "Damas" meets "Damascus", "israélien"
-# meets "Israel"): see names_agree. Groups joined this way must have mean vectors at least
-# LANGUAGE_GROUP_MIN alike (their words cannot be compared).
+# meets "Israel"), and the two must not each name a town or a country the other does not:
+# see names_agree. Groups joined this way must have mean vectors at least LANGUAGE_GROUP_MIN
+# alike (their words cannot be compared).
 LANGUAGE_VECTOR_MIN = 0.86
 LANGUAGE_NAMES = 0.5
 LANGUAGE_GROUP_MIN = 0.84
@@ -311,7 +312,8 @@ def language_pairs(entries: Sequence[Entry], sig: Signals, sem: Sequence[Vec | N
     """Pairs of tellings in two languages (see LANGUAGE_VECTOR_MIN): vectors at least that
     alike, names that agree both ways, at most ``WINDOW`` apart; two items of one feed too
     (a wire's French and English items). Every language's entries are compared with every
-    other's at once, so the work grows with the product of their numbers."""
+    other's (``LANGUAGE_ROWS`` rows at a time), so the work grows with the product of their
+    numbers; names are read (``said_of``) only for the entries of a pair alike enough."""
     if sig.languages is None:
         return []
     by_lang: dict[str, list[int]] = {}
@@ -371,7 +373,7 @@ def names_agree(a: Said, b: Said, alike: float = 1.0) -> bool:
 def _names_else(towns: Sequence[tuple[str, ...]], other: Said) -> bool:
     """Whether one of ``towns`` is not written alike in the other telling."""
     return any(not all(w in other.words or any(language.same_name(w, o) for o in other.words
-                                               if other.places.get(o) in (None, ""))
+                                               if o not in other.places)
                        for w in town)
                for town in towns)
 

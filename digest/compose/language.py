@@ -15,6 +15,9 @@ more than of any other; otherwise the language is unknown (None), and nothing is
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from difflib import SequenceMatcher
+
+from digest.compose.text import fold, words
 
 _SMALL_WORDS = {
     "en": "the of and to in is for on with as by at from after over its be has have are was "
@@ -143,8 +146,6 @@ _BODIES: dict[str, tuple[str, str]] = {  # key: (acronyms, names | in | each | l
 
 def _body_table() -> tuple[dict[str, str], int]:
     """Acronyms as written → key; names, folded and lower-cased → key; the longest name."""
-    from digest.compose.text import fold, words
-
     table: dict[str, str] = {}
     for key, (acronyms, names) in _BODIES.items():
         for acronym in acronyms.split():
@@ -159,8 +160,6 @@ _BODY, _BODY_WORDS = _body_table()
 
 def bodies(toks: Sequence[str]) -> list[tuple[int, int, str]]:
     """The international bodies named in ``toks``: (position, words, ``#key``)."""
-    from digest.compose.text import fold
-
     out: list[tuple[int, int, str]] = []
     k = 0
     while k < len(toks):
@@ -189,8 +188,7 @@ def names_of(title: Sequence[str], teaser: Sequence[str] = ()) -> tuple[str | No
     the teaser capitalises too are names (all of them when there is no teaser). A word
     starting with "@" is a place the gazetteer knows, ``@<country code>:<its word>`` (see
     ``cluster.said_of``), and is always a name, as is a body's ``#key`` (``bodies``)."""
-    from digest.compose.classify import title_case
-    from digest.compose.text import fold
+    from digest.compose.classify import title_case  # classify reads this module
 
     capitals = None
     if teaser and title_case(title):
@@ -229,38 +227,32 @@ def same_name(a: str, b: str) -> bool:
         return True
     if short < 5 or abs(len(a) - len(b)) > 1:
         return False
-    from difflib import SequenceMatcher
-
     return SequenceMatcher(None, a, b).ratio() >= NAME_RATIO
-
-
-def found_share(names: tuple[str | None, Sequence[str]], other: frozenset[str],
-                places: Mapping[str, str] | None = None) -> float:
-    """The share of a headline's ``names`` (``names_of``) written alike somewhere in
-    ``other`` (folded words); its first word counts only when it is found."""
-    return found_names(names, other, places)[0]
 
 
 def found_names(names: tuple[str | None, Sequence[str]], other: frozenset[str],
                 places: Mapping[str, str] | None = None) -> tuple[float, list[str]]:
-    """``found_share``, and the names found. ``places``: the other telling's words that
-    name a place, with their country's code: a place is not found as another country's
-    place written alike ("Niger" is not "Nigeria")."""
+    """The share of a headline's ``names`` (``names_of``) written alike somewhere in
+    ``other`` (folded words), its first word counting only when it is found; and the names
+    found. ``places``: the other telling's words that name a place, with their country's
+    code: a place is not found as another country's place written alike ("Niger" is not
+    "Nigeria")."""
     first, rest = names
     places = places or {}
 
     def found(n: str) -> bool:
         if n[:1] == "#":  # an international body: the same one, whatever its language
             return n in other
-        code = ""
+        country = None
         if n[:1] == "@":  # a place: its country's code, or its name written alike
             code, _, n = n.partition(":")
-            if code in other or not n:
-                return code in other
+            if code in other:
+                return True
+            country = code[1:]
         if n in other:
             return True
         return any(same_name(n, w) for w in other
-                   if not (code and places.get(w, code[1:]) != code[1:]))
+                   if country is None or places.get(w, country) == country)
 
     hits = [n for n in rest if found(n)]
     if first is not None and found(first):
