@@ -619,3 +619,42 @@ def test_country_names_in_other_european_languages_place_a_story(
 def test_foreign_country_names_that_are_also_words_or_names_place_nothing(title: str) -> None:
     placed = place(title, "", (), None, REGIONS)
     assert not placed.countries, placed.reasons
+
+
+@pytest.mark.parametrize(("title", "region", "country"), [
+    # wire services' other-language desks name a seat of power, not the country
+    ("Casa Branca anuncia novas tarifas sobre aço", "Americas", "US"),
+    ("La Maison Blanche dément tout accord avec Pékin", "Americas", "US"),
+    ("Weißes Haus kündigt neue Zölle an", "Americas", "US"),
+    ("Kreml weist Vorwürfe zurück", "Europe", "RU"),
+    ("Bundesregierung plant Entlastung bei Strompreisen", "Germany", "DE"),
+    ("Ifo-Geschäftsklima sinkt überraschend", "Germany", "DE"),
+    ("TCU bloqueia R$5 bi em repasses a estatal", "Americas", "BR"),
+    ("Copom mantém Selic em 15%", "Americas", "BR"),
+    ("Haddad diz que meta fiscal será cumprida", "Americas", "BR"),
+    ("La Moncloa aprueba el techo de gasto", "Europe", "ES"),
+])
+def test_seats_of_power_in_other_languages_place_the_story(title: str, region: str,
+                                                            country: str) -> None:
+    placed_region, countries = where(title)
+    assert placed_region == region and countries[0] == country
+
+
+def test_a_language_edition_written_in_one_country_is_its_home_news() -> None:
+    # Reuters' German and Portuguese services are written in Germany and Brazil: a story of
+    # theirs that names no place is that country's news; its world pages and the Spanish
+    # service (many countries) have no home, and a place named always wins.
+    home = "https://www.reuters.com/de/hauslich/gruene-fordern-gasgipfel-2026-08-25/"
+    assert where("Grüne fordern Gasgipfel", url=home) == ("Germany", ("DE",))
+    placed = place("Grüne fordern Gasgipfel", "", (), home, REGIONS)
+    assert "reuters.com/de/, one country's edition → DE" in placed.reasons[0]
+    assert where("Venda da CSN Cimentos avança",
+                 url="https://www.reuters.com/pt/negocio/L7KZYITEDNJ6-2026-08-25/") == (
+        "Americas", ("BR",))
+    assert where("Ministro renuncia", url="https://www.reuters.com/pt/mundo/ZPJ2G-2026-08-25/"
+                 )[0] == "World"
+    assert where("Ministro dimite", url="https://www.reuters.com/es/negocio/E7OH4-2026-08-25/"
+                 )[0] == "World"
+    assert where("Grüne fordern Gasgipfel in Paris", url=home)[0] == "Europe"
+    assert where("Greens call for gas summit",
+                 url="https://www.reuters.com/business/energy/greens-2026-08-25/")[0] == "World"

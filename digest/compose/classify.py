@@ -778,6 +778,9 @@ def _home_fallback(url: str | None, regions: Mapping[str, str], home: str | None
     if region == gz.WORLD:
         return Placement(gz.WORLD, (), None, ("region World: no place named",))
     source = home_source if home else url_host(url)
+    parts = url_path_parts(url)
+    if home is None and gz.edition_home(url_host(url), parts) is not None:
+        source = f"{url_host(url).removeprefix('www.')}/{parts[0]}/, one country's edition"
     why = (f"region {region}: no place named; fallback: the outlet's home country "
            f"({source} → {code})")
     kicker = gz.COUNTRY_NAMES[code] if code != "EU" else None

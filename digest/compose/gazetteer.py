@@ -266,6 +266,23 @@ INSTITUTIONS: dict[str, str] = {
     "Riksbank": "SE", "Norges Bank": "NO", "PBOC": "CN",
     "People's Bank of China": "CN", "CSRC": "CN", "HKMA": "HK", "RBI": "IN",
     "Reserve Bank of India": "IN", "SEBI": "IN", "Banque de France": "FR",
+    # the same seats of power as the other languages of wire services write them
+    "Casa Branca": "US", "Casa Blanca": "US", "Maison Blanche": "US", "Weißes Haus": "US",
+    "Weißen Haus": "US", "Weiße Haus": "US", "Casa Bianca": "US", "Witte Huis": "US",
+    "Pentágono": "US", "Reserva Federal": "US", "Kreml": "RU",
+    "Bundesregierung": "DE", "Kanzleramt": "DE", "Bundeskanzler": "DE",
+    "Bundeskanzlerin": "DE", "Bundesfinanzministerium": "DE", "Bundesgerichtshof": "DE",
+    "Bundeskartellamt": "DE", "Bundesnetzagentur": "DE", "Destatis": "DE", "Ifo": "DE",
+    "Assemblée nationale": "FR", "Bercy": "FR", "Insee": "FR",
+    "Palazzo Chigi": "IT", "Quirinale": "IT", "Istat": "IT", "Bankitalia": "IT",
+    "Moncloa": "ES", "Congreso de los Diputados": "ES", "PSOE": "ES",
+    "Casa Rosada": "AR", "Pemex": "MX",
+    # Brazil's seats of power, courts, central bank and the state firms its news turns on
+    "Planalto": "BR", "Itamaraty": "BR", "STF": "BR", "Supremo Tribunal Federal": "BR",
+    "TCU": "BR", "Copom": "BR", "Selic": "BR", "BNDES": "BR", "Receita Federal": "BR",
+    "Polícia Federal": "BR", "Câmara dos Deputados": "BR", "Senado Federal": "BR",
+    "Banco Central do Brasil": "BR", "Anvisa": "BR", "Petrobras": "BR", "Eletrobras": "BR",
+    "Embraer": "BR",
 }
 
 # Heads of state and government (and a few others) who mostly stand for their country.
@@ -287,7 +304,8 @@ PEOPLE: dict[str, str] = {
     "Kim Jong-un": "KP", "Ishiba": "JP", "Takaichi": "JP", "Lee Jae-myung": "KR",
     "Duterte": "PH", "Marcos": "PH", "Prabowo": "ID", "Widodo": "ID", "Jokowi": "ID",
     "Albanese": "AU", "Morrison": "AU", "Luxon": "NZ",
-    "Lula": "BR", "Bolsonaro": "BR", "Milei": "AR", "Maduro": "VE", "Sheinbaum": "MX",
+    "Lula": "BR", "Bolsonaro": "BR", "Haddad": "BR", "Alckmin": "BR", "Galípolo": "BR",
+    "Milei": "AR", "Maduro": "VE", "Sheinbaum": "MX",
     "Carney": "CA", "Trudeau": "CA", "Petro": "CO", "Noboa": "EC",
     "Ramaphosa": "ZA", "Tinubu": "NG", "Ruto": "KE", "Museveni": "UG", "Abiy": "ET",
     "Andrews": "", "Dan Andrews": "AU", "Berejiklian": "AU", "Palaszczuk": "AU",
@@ -428,7 +446,23 @@ def is_platform(host: str) -> bool:
 NOT_HOME_SECTIONS: frozenset[str] = frozenset({
     "world", "international", "intl", "global", "science", "science-environment",
     "technology", "tech", "space", "health", "world-news", "foreign", "worldnews",
+    # the world pages of an outlet's editions in other languages
+    "mundo", "monde", "mondo", "welt", "ausland", "internacional", "internationale",
 })
+# An international outlet's edition in another language written by one country's desk: its
+# home news (a story that names no place) is that country's. Reuters' German service is
+# written in Germany, its Portuguese one in Brazil; its Spanish and French services cover
+# many countries, so they have none.
+HOME_EDITIONS: dict[tuple[str, str], str] = {
+    ("reuters.com", "de"): "DE", ("reuters.com", "pt"): "BR",
+}
+
+
+def edition_home(host: str, sections: list[str]) -> str | None:
+    """The home country of the language edition a link is in (``HOME_EDITIONS``), or None."""
+    host = host.removeprefix("www.")
+    return next((c for (h, lang), c in HOME_EDITIONS.items()
+                 if sections[:1] == [lang] and on_domain(host, h)), None)
 
 
 def home_country(host: str, sections: list[str], configured: str | None = None) -> str:
@@ -440,6 +474,9 @@ def home_country(host: str, sections: list[str], configured: str | None = None) 
     if configured is not None:
         return configured
     host = host.removeprefix("www.")
+    edition = edition_home(host, sections)
+    if edition is not None:
+        return edition
     for h, code in HOME_HOSTS.items():
         if on_domain(host, h):
             return code
