@@ -63,9 +63,10 @@ def extra_dirs() -> list[Path]:
 
 
 def day_dir(root: Path, day: str) -> Path | None:
-    """The snapshot folder of one day: in ``root``, else in one of the extra folders."""
+    """The snapshot folder of one day: in ``root``, else in one of the extra folders (a folder
+    with no feed file in it, one still being filled, counts as missing)."""
     for base in (root, *extra_dirs()):
-        if (base / day).is_dir():
+        if (base / day).is_dir() and any((base / day).glob("*.xml")):
             return base / day
     return None
 

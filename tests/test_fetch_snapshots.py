@@ -88,3 +88,15 @@ def test_every_archive_backed_label_file_names_its_files() -> None:
             found += 1
             assert want.files and len(want.sha) == 40, path.name
     assert found >= 11  # the wire archive's days and the Chinese archive
+
+
+def test_a_snapshot_folder_still_being_filled_counts_as_missing(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # an extra folder made before its files are written is skipped, not read as a day
+    import eval_grouping
+    (tmp_path / "2026-01-01-archive").mkdir()
+    monkeypatch.setenv("DIGEST_EXTRA_FEEDS", str(tmp_path))
+    assert eval_grouping.day_dir(tmp_path / "none", "2026-01-01-archive") is None
+    (tmp_path / "2026-01-01-archive" / "a.xml").write_text(FEED_B, encoding="utf-8")
+    assert eval_grouping.day_dir(tmp_path / "none", "2026-01-01-archive") == (
+        tmp_path / "2026-01-01-archive")
