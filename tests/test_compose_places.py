@@ -658,3 +658,20 @@ def test_a_language_edition_written_in_one_country_is_its_home_news() -> None:
     assert where("Grüne fordern Gasgipfel in Paris", url=home)[0] == "Europe"
     assert where("Greens call for gas summit",
                  url="https://www.reuters.com/business/energy/greens-2026-08-25/")[0] == "World"
+
+
+def test_another_languages_demonym_places_a_story_that_names_nothing_else() -> None:
+    # French, Spanish, Portuguese, Italian and German write demonyms lower-case after the
+    # noun; they place a story that names no other place, and never outweigh a place named
+    assert where("Explosions près de l'île iranienne de Kharg") == ("Middle East", ("IR",))
+    assert where("Drohnenangriff: russische Raffinerie brennt")[1] == ("RU",)
+    assert where("Gobierno chileno anuncia nuevo impuesto") == ("Americas", ("CL",))
+    assert where("Le chef de l'armée pakistanaise attendu lundi en Iran") == (
+        "Middle East", ("IR",))
+    placed = place("Explosions près de l'île iranienne de Kharg", "", (), None, REGIONS)
+    assert "'iranienne' (title) → IR" in placed.reasons[0]
+
+
+def test_foreign_demonyms_need_their_lower_case() -> None:
+    assert where("Russo brothers sign a new film deal")[0] == "World"   # a surname
+    assert where("Chinese exports help ease the pain for London zinc shorts")[1][0] == "GB"

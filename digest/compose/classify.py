@@ -102,6 +102,9 @@ def _build_lookup() -> dict[str, tuple[str, str, str]]:
     for code, dems in gz.DEMONYMS.items():
         for d in dems:
             add(d, code, "demonym")
+    for code, dems in gz.FOREIGN_DEMONYMS.items():
+        for d in dems:
+            add(d, code, "demonym")
     for phrase, code in gz.INSTITUTIONS.items():
         add(phrase, code, "institution")
     for phrase, code in gz.PEOPLE.items():
@@ -162,8 +165,20 @@ def extra_places(places: Mapping[str, Sequence[str]], not_places: Sequence[str])
     return ExtraPlaces(lookup, longest, OwnNames(unspaced) if unspaced else None)
 
 
+_FOREIGN_FORMS = frozenset(d for dems in gz.FOREIGN_DEMONYMS.values() for d in dems)
+
+
+def _foreign_demonym(text: str) -> bool:
+    """Whether a demonym found is one of another language ("iranianos", not "Chinese")."""
+    hit = LOOKUP.get(text.lower())
+    return hit is not None and hit[2] in _FOREIGN_FORMS
+
+
 def _case_ok(found: Sequence[str], written: str, field: str) -> bool:
-    """Text fields: proper nouns start upper-case, acronyms match exactly."""
+    """Text fields: proper nouns start upper-case, acronyms match exactly; a demonym of
+    another language is written lower-case ("iranianos": "Russo" is a surname)."""
+    if written in _FOREIGN_FORMS:
+        return found[0].islower()
     if field == "url":
         return found[0].lower() not in _URL_AMBIGUOUS or len(found) > 1
     if written.isupper() and len(written) <= 4:
@@ -609,6 +624,13 @@ def _place(
     mentions += find_mentions(slug, "url", 2000, extra, study)
     mentions += find_mentions(teaser, "teaser", 3000, extra, study)
     mentions = _resolve(mentions, hints)
+    # another language's demonym counts only when nothing else is named: those languages put
+    # it after the noun ("l'armée pakistanaise attendue à Téhéran", "sanções estadunidenses
+    # contra o Irã"), where it says whose more often than where
+    foreign = [m for m in mentions if m.kind == "demonym" and _foreign_demonym(m.text)]
+    if foreign and (hints or any(m.code not in ("", "-") and m not in foreign
+                                 for m in mentions)):
+        mentions = [m for m in mentions if m not in foreign]
     # a person's nationality weighs less only against another country named in the story
     placed = {m.code for m in mentions if m.kind not in ("nationality", "demonym", "who")
               and m.code not in ("", "-")}

@@ -509,3 +509,75 @@ def _parse() -> tuple[dict[str, str], dict[str, str], dict[str, tuple[str, ...]]
 COUNTRY_NAMES, DEFAULT_COUNTRY_REGION, COUNTRY_ALIASES, DEMONYMS, PLACES = _parse()
 COUNTRY_CODES: frozenset[str] = frozenset(COUNTRY_NAMES)
 
+
+
+# Demonyms as French, Spanish, Portuguese, Italian and German write them, lower-case as
+# those languages do ("l'île iranienne de Kharg", "militares iranianos", "trigo australiano
+# e argentino", "russische Drohnen"). ``stem{a,b}`` stands for stem+a and stem+b. Only
+# one-word forms: "norte-americano" and "sul-coreano" are written with a hyphen that also
+# joins "sul-americano" (South American), so the Americas, the Koreas and South Africa are
+# left to their names.
+_FOREIGN_DEMONYMS = """
+US estadounidense{,s} estadunidense{,s} statunitense{,i} américain{,e,s,es} amerikanisch{,e,en,er,es}
+CN chin{o,os,as} chin{ês,esa,eses,esas} chines{e,i} chinois{,e,es} chinesisch{,e,en,er,es}
+RU rus{o,a,os,as} russ{o,a,i,e,os,as} russe{,s} russisch{,e,en,er,es}
+UA ucranian{o,a,os,as} ucrain{o,a,i,e} ukrainien{,ne,s,nes} ukrainisch{,e,en,er,es}
+IR iran{í,íes} iranian{o,a,os,as,i,e} iranien{,ne,s,nes} iranisch{,e,en,er,es}
+IL israel{í,íes} israelense{,s} israelian{o,a,i,e} israélien{,ne,s,nes} israelisch{,e,en,er,es}
+DE alem{án,ana,anes,anas,ão,ã,ães,ãs} tedesc{o,a,hi,he} allemand{,e,s,es}
+FR franc{és,ês,esa,eses,esas,ese,esi} français{,e,es} französisch{,e,en,er,es}
+GB británic{o,a,os,as} britânic{o,a,os,as} britannic{o,a,i,he} britannique{,s} britisch{,e,en,er,es}
+IT italian{o,a,os,as,i,e} italien{,ne,s,nes} italienisch{,e,en,er,es}
+ES español{,a,es,as} espanhol{,a,ais,as} spagnol{o,a,i,e} espagnol{,e,s,es} spanisch{,e,en,er,es}
+JP japon{és,ês,esa,eses,esas} giappones{e,i} japonais{,e,es} japanisch{,e,en,er,es}
+IN indian{o,os,as,i,e} indien{,ne,s,nes} indisch{,e,en,er,es}
+BR brasileñ{o,a,os,as} brasileir{o,a,os,as} brasilian{o,a,i,e} brésilien{,ne,s,nes} brasilianisch{,e,en,er,es}
+MX mexican{o,a,os,as,i,e} mexicain{,e,s,es} mexikanisch{,e,en,er,es}
+AR argentin{o,os,as,i,e} argentinisch{,e,en,er,es}
+AU australian{o,a,os,as,i,e} australien{,ne,s,nes} australisch{,e,en,er,es}
+CA canadiense{,s} canadense{,s} canades{e,i} canadien{,ne,s,nes} kanadisch{,e,en,er,es}
+VE venezolan{o,a,os,as} venezuelan{o,a,os,as,i,e} vénézuélien{,ne,s,nes} venezolanisch{,e,en,er,es}
+CO colombian{o,a,os,as,i,e} colombien{,ne,s,nes} kolumbianisch{,e,en,er,es}
+CL chilen{o,a,os,as} chilien{,ne,s,nes}
+PE peruan{o,a,os,as,i,e} péruvien{,ne,s,nes}
+CU cuban{o,a,os,as,i,e} cubain{,e,s,es} kubanisch{,e,en,er,es}
+BO bolivian{o,a,os,as,i,e} bolivien{,ne,s,nes}
+EC ecuatorian{o,a,os,as} equatorian{o,a,os,as}
+TR turc{o,a,os,as,hi,he} turque{,s} türkisch{,e,en,er,es}
+PL polac{o,a,os,as,chi,che} polon{ês,esa,eses,esas} polonais{,e,es} polnisch{,e,en,er,es}
+NL holand{és,ês,esa,eses,esas} neerland{és,ês,esa,eses,esas} olandes{e,i} néerlandais{,e,es} niederländisch{,e,en,er,es}
+SE suec{o,a,os,as} svedes{e,i} suédois{,e,es} schwedisch{,e,en,er,es}
+CH suiz{o,a,os,as} suíç{o,a,os,as} svizzer{o,a,i,e} schweizerisch{,e,en,er,es}
+GR grieg{o,a,os,as} greg{o,a,os,as} grec{,que,s,ques} griechisch{,e,en,er,es}
+AT austríac{o,a,os,as} austriac{o,a,i,he} autrichien{,ne,s,nes} österreichisch{,e,en,er,es}
+HU húngar{o,a,os,as} ungheres{e,i} hongrois{,e,es} ungarisch{,e,en,er,es}
+PT portugu{és,ês,esa,eses,esas} portoghes{e,i} portugais{,e,es} portugiesisch{,e,en,er,es}
+BE belg{a,as,i,he} belge{,s} belgisch{,e,en,er,es}
+EG egipci{o,a,os,as} egípci{o,a,os,as} egizian{o,a,i,e} égyptien{,ne,s,nes} ägyptisch{,e,en,er,es}
+SA saud{í,íes} saudit{a,as,i,e} saoudien{,ne,s,nes} saudisch{,e,en,er,es}
+SY siri{o,os,as} síri{o,os,as} sirian{o,a,i,e} syrien{,ne,s,nes} syrisch{,e,en,er,es}
+IQ iraquí{,es} iraquian{o,a,os,as} irachen{o,a,i,e} irakien{,ne,s,nes} irakisch{,e,en,er,es}
+LB liban{és,ês,esa,eses,esas,ese,esi} libanais{,e,es} libanesisch{,e,en,er,es}
+PS palestin{o,os,as} palestines{e,i} palestinien{,ne,s,nes} palästinensisch{,e,en,er,es}
+PK paquistan{í,íes,ês,esa,eses,esas} pakistan{ais,aise,aises,isch,ische,ischen}
+NG nigerian{o,a,os,as,i,e} nigérian{,e,s,es}
+ID indonesi{o,a,os,as} indonesian{o,a,i,e} indonésien{,ne,s,nes} indonesisch{,e,en,er,es}
+VN vietnamita{,s} vietnamien{,ne,s,nes} vietnamesisch{,e,en,er,es}
+TW taiwan{és,ês,esa,eses,esas,ese,esi} taïwanais{,e,es}
+ET etíope{,s} éthiopien{,ne,s,nes}
+YE yemení{,es} iemenita{,s} yéménite{,s}
+JO jordan{o,os,as} jordanien{,ne,s,nes}
+"""
+
+
+def _expand(form: str) -> list[str]:
+    stem, _, rest = form.partition("{")
+    if not rest:
+        return [stem]
+    return [stem + end for end in rest.rstrip("}").split(",")]
+
+
+FOREIGN_DEMONYMS: dict[str, tuple[str, ...]] = {
+    line.split()[0]: tuple(w for f in line.split()[1:] for w in _expand(f))
+    for line in _FOREIGN_DEMONYMS.strip().splitlines()
+}
