@@ -1,9 +1,11 @@
 """Evaluate grouping (same story, region, topic) against the project's own labels.
 
-Usage: python bench/eval_grouping.py [-v] [-c] [--rules] [--unseal]
+Usage: python bench/eval_grouping.py [-v] [-c] [--rules] [--unseal] [--only TEXT]
   -v lists every disagreement; -c prints the topic confusion matrix of the tuning sets only;
   --rules: the word rules alone (no text model, as edition.text_model = false);
   --unseal: also the sealed sets (see SEALED: run once, when the rules are final)
+  --only TEXT: only the label sets whose name contains TEXT (e.g. --only 09-03), to look
+  closer at one set; the totals then cover those sets alone
 
 Entries get their sentence vectors as `digest collect` gives them (digest.compose.vectors),
 kept in a scratch cache (VECTOR_CACHE) between runs, so the topic model is measured as it runs.
@@ -425,12 +427,14 @@ def evaluate_day(day_dir: Path, labels: list[Label], *, model: bool = True) -> T
     stories = _grouped(day_dir, model)
     where: dict[tuple[str, str], tuple[int, Story]] = {}
     when_of: dict[tuple[str, str], dt.datetime] = {}
+    title_of: dict[tuple[str, str], str] = {}  # each item's own title, for -v
     for n, (story, group) in enumerate(stories):
         for e in group:
             key = (snapshot_file(e).split("/")[1], normal_ref(e.url or e.key))
             where[key] = (n, story)
             when_of[key] = when_of[(key[0], normal_ref(e.key))] = e.published or e.first_seen_at
             where.setdefault((key[0], normal_ref(e.key)), (n, story))
+            title_of[key] = title_of[(key[0], normal_ref(e.key))] = e.title
     t = Tally()
     found: list[tuple[Label, int, dt.datetime]] = []
     for lab in labels:
@@ -468,9 +472,9 @@ def evaluate_day(day_dir: Path, labels: list[Label], *, model: bool = True) -> T
         t.pairs_ok += same_true and same_pred
         if same_true != same_pred:
             kind = "missed pair" if same_true else "wrong pair"
-            t.misses.append(
-                f"{kind}: {a.story or '-'}/{b.story or '-'} {a.ref[-60:]} ~ {b.ref[-60:]}"
-            )
+            ta = title_of[(a.file, normal_ref(a.ref))]
+            tb = title_of[(b.file, normal_ref(b.ref))]
+            t.misses.append(f"{kind}: {a.story or '-'}/{b.story or '-'} {ta[:60]!r} ~ {tb[:60]!r}")
     return t
 
 
@@ -525,6 +529,8 @@ def cross(root: Path, argv: list[str], *, model: bool, verbose: bool) -> None:
     """The cross-outlet evaluation of each folder that has a ``.cross.tsv``."""
     for path in sorted(LABELS.glob("*.cross.tsv")):
         name = path.stem
+        if not _chosen(name, argv):
+            continue
         if name in SEALED and "--unseal" not in argv:
             print(f"SEALED {name}: not evaluated until the rules are final (--unseal)",
                   file=sys.stderr)
@@ -544,6 +550,14 @@ def cross(root: Path, argv: list[str], *, model: bool, verbose: bool) -> None:
             print("\n".join(f"    {m}" for m in t.misses))
 
 
+def _chosen(name: str, argv: list[str]) -> bool:
+    """Whether ``--only TEXT`` (if given) lets the set ``name`` be evaluated."""
+    if "--only" not in argv:
+        return True
+    at = argv.index("--only") + 1
+    return at < len(argv) and argv[at] in name
+
+
 def main(argv: list[str]) -> int:
     verbose = "-v" in argv
     root = feeds_dir()
@@ -558,6 +572,8 @@ def main(argv: list[str]) -> int:
     for path in label_sets():
         name = path.stem
         day = name.split(".")[0]
+        if not _chosen(name, argv):
+            continue
         if name in SEALED and "--unseal" not in argv:
             print(f"SEALED {name}: not evaluated until the rules are final (--unseal)",
                   file=sys.stderr)

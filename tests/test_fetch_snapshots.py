@@ -100,3 +100,19 @@ def test_a_snapshot_folder_still_being_filled_counts_as_missing(
     (tmp_path / "2026-01-01-archive" / "a.xml").write_text(FEED_B, encoding="utf-8")
     assert eval_grouping.day_dir(tmp_path / "none", "2026-01-01-archive") == (
         tmp_path / "2026-01-01-archive")
+
+
+def test_only_evaluates_the_sets_it_names(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # --only 2026-09-03: the other days are neither read nor reported as skipped
+    import eval_grouping
+    monkeypatch.setenv("DIGEST_FEEDS_DIR", str(tmp_path))
+    monkeypatch.setenv("DIGEST_EXTRA_FEEDS", "")
+    assert eval_grouping.main(["--only", "2026-09-03"]) == 0
+    err = capsys.readouterr().err
+    skipped = {line.split()[1].rstrip(":") for line in err.splitlines() if line.startswith("SKIP")}
+    assert skipped == {"2026-09-03-wirepool"}
+    eval_grouping.main([])
+    assert len({line.split()[1] for line in capsys.readouterr().err.splitlines()
+                if line.startswith("SKIP")}) > 5
