@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from digest.compose import compose_edition, vectors
+import pytest
+
+from digest.compose import compose_edition, markets, vectors
 from digest.compose.language import bodies, detect, found_names, names_of, same_name
 from digest.compose.text import fold, words
 from digest.config import EditionConfig
@@ -153,3 +155,62 @@ def test_alike_meaning_with_other_places_stays_apart() -> None:
     kabul, baghdad = (vectors.decode(told(PAPER, *t, 1).vector) for t in APART[0])
     assert kabul is not None and baghdad is not None
     assert float(kabul @ baghdad) > 0.86  # the vectors alone would join them
+
+
+# One central banker's remarks, and the markets they moved, told in three languages
+WALLER_EN = ("Fed's Waller says he could back holding rates steady if inflation cools",
+             "Federal Reserve Governor Christopher Waller said on Thursday he could support "
+             "keeping interest rates unchanged this month if data confirm price pressures "
+             "are easing.")
+WALLER_ES = ("Waller, de la Fed, dice que podría apoyar mantener las tasas si se enfría la "
+             "inflación",
+             "El gobernador de la Reserva Federal Christopher Waller dijo el jueves que podría "
+             "apoyar mantener las tasas de interés sin cambios este mes si los datos confirman "
+             "que las presiones sobre los precios se moderan.")
+STOCKS_ES = ("Wall Street sube después de que Waller de la Fed dice que podría apoyar "
+             "mantener las tasas",
+             "Los principales índices de Wall Street abrieron al alza el jueves, después de "
+             "que el gobernador de la Reserva Federal Christopher Waller dijera que podría "
+             "apoyar mantener las tasas de interés sin cambios este mes.")
+STOCKS_PT = ("Índices de Wall Street sobem após Waller, do Fed, dizer que pode apoiar "
+             "manutenção dos juros",
+             "Os principais índices de Wall Street operavam em alta nesta quinta-feira depois "
+             "que o diretor do Federal Reserve Christopher Waller afirmou que pode apoiar a "
+             "manutenção da taxa de juros neste mês.")
+BONDS_ES = ("Rendimiento de bonos del Tesoro cae tras comentarios de Waller de la Fed",
+            "El rendimiento de los bonos del Tesoro estadounidense caía el jueves tras "
+            "comentarios del gobernador de la Reserva Federal Christopher Waller, que dijo "
+            "que podría apoyar mantener las tasas de interés sin cambios este mes.")
+
+
+def test_a_market_report_stays_apart_from_the_remarks_that_moved_it() -> None:
+    other = [told(WIRE, t, s, 5) for t, s in OTHER_NEWS]
+    told_ = [told(WIRE, *WALLER_EN, 4), told(WIRE, *WALLER_ES, 3.5), told(WIRE, *STOCKS_ES, 3),
+             told(WIRE, *STOCKS_PT, 2.9), told(WIRE, *BONDS_ES, 2.5)]
+    edition = edition_of([*told_, *other])
+    told_of = {s.title[:12]: next((r for r in s.reasons if r.startswith("same story")), "")
+               for s in edition.stories}
+    assert len(edition.stories) == len(OTHER_NEWS) + 3, sorted(told_of)
+    # the remarks in two languages, one market's session in two, the bonds' on their own
+    assert told_of["Waller, de l"].startswith("same story: 2 items"), told_of
+    assert told_of["Wall Street "].startswith("same story: 2 items"), told_of
+    assert told_of["Rendimiento "] == "", told_of
+
+
+@pytest.mark.parametrize(("title", "market"), [
+    ("Stocks fall as US-Iran turmoil keeps oil elevated", "stocks"),
+    ("Wall Street abre al alza tras datos de empleo", "stocks"),
+    ("Ibovespa fecha em alta com Petrobras", "stocks"),
+    ("In rialzo dopo dichiarazioni Waller su mantenimento tassi Fed", ""),
+    ("Rendimiento de bonos EEUU cae tras comentarios de Waller", "bonds"),
+    ("Monedas suben por debilidad del dólar", "currencies"),
+    ("Le pétrole recule après l'accord de cessez-le-feu", "oil"),
+    ("Gold jumps 2% as Waller's comments cool rate hike bets", "metals"),
+    ("Wall Street juggernaut rolls on, setting up the ASX for gains", markets.MAYBE),
+    # a market named late, or a move without a market, is no market report
+    ("REUTERS NEXT Diretor do Fed Waller diz que prêmio de Treasuries caiu", None),
+    ("Fed's Waller channels his inner John Lennon", None),
+    ("Bird flu cases rise in Cambodia", None),
+])
+def test_which_market_a_headline_reports(title: str, market: str | None) -> None:
+    assert markets.market_of(title) == market

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import babel
 
 from digest.compose import gazetteer as gz
-from digest.compose import language
+from digest.compose import language, markets
 from digest.compose.cjk import OwnNames, has_cjk, place_names
 from digest.compose.places import city_heads, city_index
 from digest.compose.text import fold, normalise, url_host, url_path_parts, words
@@ -512,55 +512,8 @@ def country_regions(overrides: Mapping[str, Sequence[str]]) -> dict[str, str]:
     return mapping
 
 
-# A market move told from its causes: "Stocks fall as US-Iran turmoil keeps oil elevated",
-# "Oil prices rise as Middle East conflict escalates". The market is where the story
-# happens; the places after "as", "on", "amid" … are what moved it. A headline where a
-# market noun is followed within a few words by a move word, and a place comes after such a
-# word, is placed by the places before it ("ASX set to jump as Wall Street rally rolls on":
-# Australia; "US yields set to rise on Iran war": the US), or in World when it names none
-# there (a worldwide move).
-_MARKET_NOUNS = frozenset({
-    "stocks", "stock", "shares", "equities", "bonds", "bond", "yields", "yield", "treasuries",
-    "markets", "market", "oil", "crude", "brent", "gold", "silver", "copper", "futures",
-    "rupee", "yen", "yuan", "ringgit", "peso", "rand", "lira", "sensex", "nifty", "nasdaq",
-    "dow", "ftse", "dax", "nikkei", "asx", "tsx", "kospi", "bourse", "bourses",
-})
-_MARKET_MOVES = frozenset({
-    "fall", "falls", "fell", "rise", "rises", "rose", "sink", "sinks", "sank", "jump", "jumps",
-    "jumped", "gain", "gains", "gained", "slide", "slides", "slid", "rally", "rallies",
-    "rallied", "climb", "climbs", "climbed", "drop", "drops", "dropped", "surge", "surges",
-    "surged", "tumble", "tumbles", "tumbled", "settle", "settles", "settled", "extend",
-    "extends", "slump", "slumps", "slumped", "spike", "spikes", "spiked", "soar", "soars",
-    "soared", "plunge", "plunges", "plunged", "dip", "dips", "dipped", "edge", "edges",
-    "slip", "slips", "slipped", "retreat", "retreats", "rebound", "rebounds", "steady",
-    "steadies", "higher", "lower", "advance", "advances", "decline", "declines",
-})
-_MARKET_CAUSES = frozenset({"as", "on", "amid", "after", "over", "with", "despite",
-                            "following"})
-# words between the market and its move: "Oil prices settle", "US yields set to rise"
-_MARKET_GAP = 3
-
-
-def _market_move(lows: Sequence[str]) -> int | None:
-    """The position of a market's move in a lower-cased headline ("stocks fall": the
-    "fall"), or None when the headline tells no market move."""
-    for i, low in enumerate(lows):
-        if low not in _MARKET_NOUNS:
-            continue
-        move = next((j for j in range(i + 1, min(i + 2 + _MARKET_GAP, len(lows)))
-                     if lows[j] in _MARKET_MOVES), None)
-        if move is not None:
-            return move
-    return None
-
-
-def _market_cause(lows: Sequence[str], move: int) -> int | None:
-    """The position of the word after ``move`` that starts the causes ("as"), or None."""
-    return next((k for k in range(move + 1, len(lows)) if lows[k] in _MARKET_CAUSES), None)
-
-
 def _market_split(title: str, mentions: Sequence[Mention]) -> tuple[list[Mention], str] | None:
-    """For a market move whose headline names what moved it (see ``_MARKET_NOUNS``): the
+    """For a market move whose headline names what moved it (see ``markets.NOUNS``): the
     headline's places of the market itself, and the names of the causes; else None.
     ``title``: the headlines of a story's tellings, joined by " | "; each must tell a
     market move ("Oil jumps after US strike" beside "US strikes Iranian launchers" is the
@@ -570,10 +523,10 @@ def _market_split(title: str, mentions: Sequence[Mention]) -> tuple[list[Mention
     offset = 0
     for part in title.split(" | "):
         lows = [t.lower() for t in words(part)]
-        move = _market_move(lows)
+        move = markets.move_at(lows)
         if move is None:
             return None  # a telling that is no market move: the story is the event itself
-        cause = _market_cause(lows, move)
+        cause = markets.cause_at(lows, move)
         if cause is not None:
             causes.append((offset + cause, offset + len(lows)))
         offset += len(lows)

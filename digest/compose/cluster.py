@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from digest.compose import language
+from digest.compose import language, markets
 from digest.compose.classify import mentions_in
 from digest.compose.text import STOPWORDS, fold, stem, teaser_text, terms_of, words
 from digest.compose.vectors import Vec, decode, mean
@@ -529,9 +529,26 @@ def cluster_explained(
         pairs = sorted(pairs + language_pairs(entries, sig, sem, threshold),
                        key=lambda p: (-p.similarity, p.by_language))
     members: dict[int, list[int]] = {}  # group root → its entries, for LANGUAGE_GROUP_MIN
+    # a market's report stays apart from the event that moved it, and from another market's
+    # (markets.market_of): each group's markets ("": one not said) and whether it holds an
+    # event; a headline that opens on a market without a move is neither
+    kinds: dict[int, set[str]] = {}
+    event: set[int] = set()
+    for i, e in enumerate(entries):
+        kind = markets.market_of(e.title)
+        if kind is None:
+            event.add(i)
+        elif kind != markets.MAYBE:
+            kinds[i] = {kind}
     for p in pairs:
         a, b = root(p.i), root(p.j)
         if a == b:
+            continue
+        ka, kb = kinds.get(a, set()), kinds.get(b, set())
+        if (ka and b in event) or (kb and a in event):
+            continue
+        na, nb = ka - {""}, kb - {""}
+        if na and nb and na.isdisjoint(nb):
             continue
         if p.by_language:
             assert sem is not None
@@ -542,6 +559,10 @@ def cluster_explained(
             if _centroid_cosine(sums[a], sums[b], norm(a), norm(b)) < threshold * floor:
                 continue
         parent[b] = a
+        if kb:
+            kinds[a] = ka | kinds.pop(b)
+        if b in event:
+            event.add(a)
         members[a] = members.pop(a, [a]) + members.pop(b, [b])
         how.setdefault(a, set()).update(how.pop(b, set()))
         how[a].add("languages" if p.by_language else "vectors" if p.by_vector

@@ -1,0 +1,144 @@
+"""Market reports: headlines that tell how a market moved ("Stocks fall as …", "Wall Street
+sube tras …", "Índices sobem após …").
+
+Two rules read them. The region rule (``classify``) places an English market move by the
+market, not by what moved it. The merge (``cluster``) keeps a market's report apart from the
+event that moved it, and one market's report apart from another's: "Wall Street sube después
+de que Waller de la Fed dice …" is not Waller's speech, and "Rendimiento de bonos EEUU cae
+tras comentarios de Waller" is not Wall Street's session (one trading session's report of one
+market, in any language, is one story; the event is another).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from digest.compose.text import fold, words
+
+# A market move told from its causes: "Stocks fall as US-Iran turmoil keeps oil elevated",
+# "Oil prices rise as Middle East conflict escalates". The market is where the story
+# happens; the places after "as", "on", "amid" … are what moved it. A headline where a
+# market noun is followed within a few words by a move word, and a place comes after such a
+# word, is placed by the places before it ("ASX set to jump as Wall Street rally rolls on":
+# Australia; "US yields set to rise on Iran war": the US), or in World when it names none
+# there (a worldwide move). English only: these are the region rule's words.
+NOUNS = frozenset({
+    "stocks", "stock", "shares", "equities", "bonds", "bond", "yields", "yield", "treasuries",
+    "markets", "market", "oil", "crude", "brent", "gold", "silver", "copper", "futures",
+    "rupee", "yen", "yuan", "ringgit", "peso", "rand", "lira", "sensex", "nifty", "nasdaq",
+    "dow", "ftse", "dax", "nikkei", "asx", "tsx", "kospi", "bourse", "bourses",
+})
+MOVES = frozenset({
+    "fall", "falls", "fell", "rise", "rises", "rose", "sink", "sinks", "sank", "jump", "jumps",
+    "jumped", "gain", "gains", "gained", "slide", "slides", "slid", "rally", "rallies",
+    "rallied", "climb", "climbs", "climbed", "drop", "drops", "dropped", "surge", "surges",
+    "surged", "tumble", "tumbles", "tumbled", "settle", "settles", "settled", "extend",
+    "extends", "slump", "slumps", "slumped", "spike", "spikes", "spiked", "soar", "soars",
+    "soared", "plunge", "plunges", "plunged", "dip", "dips", "dipped", "edge", "edges",
+    "slip", "slips", "slipped", "retreat", "retreats", "rebound", "rebounds", "steady",
+    "steadies", "higher", "lower", "advance", "advances", "decline", "declines",
+})
+CAUSES = frozenset({"as", "on", "amid", "after", "over", "with", "despite", "following"})
+# words between the market and its move: "Oil prices settle", "US yields set to rise"
+GAP = 3
+
+
+def move_at(lows: Sequence[str]) -> int | None:
+    """The position of a market's move in a lower-cased English headline ("stocks fall":
+    the "fall"), or None when the headline tells no market move."""
+    for i, low in enumerate(lows):
+        if low not in NOUNS:
+            continue
+        move = next((j for j in range(i + 1, min(i + 2 + GAP, len(lows)))
+                     if lows[j] in MOVES), None)
+        if move is not None:
+            return move
+    return None
+
+
+def cause_at(lows: Sequence[str], move: int) -> int | None:
+    """The position of the word after ``move`` that starts the causes ("as"), or None."""
+    return next((k for k in range(move + 1, len(lows)) if lows[k] in CAUSES), None)
+
+
+# For the merge: which market a report is about, in the wire's languages (English, Spanish,
+# Portuguese, Italian, French, German; lower-case, accents off). "" is a market not said
+# ("markets", "mercados", "futures").
+KINDS: dict[str, str] = {
+    **dict.fromkeys((
+        "stocks", "stock", "shares", "equities", "sensex", "nifty", "nasdaq", "dow", "ftse",
+        "dax", "nikkei", "asx", "tsx", "kospi", "bourse", "bourses", "ibovespa",
+        "bovespa", "merval", "bolsa", "bolsas", "acciones", "acoes", "indices", "indici",
+        "borsa", "borse", "aktien", "titoli", "cac",
+    ), "stocks"),
+    **dict.fromkeys((
+        "bonds", "bond", "yields", "yield", "treasuries", "gilts", "bunds", "bonos",
+        "rendimiento", "rendimientos", "anleihen", "renditen", "btp",
+    ), "bonds"),
+    **dict.fromkeys((
+        "rupee", "yen", "yuan", "ringgit", "peso", "pesos", "rand", "lira", "dollar",
+        "dolar", "dollaro", "sterling", "monedas", "divisas", "moedas", "devises",
+    ), "currencies"),
+    **dict.fromkeys((
+        "oil", "crude", "brent", "wti", "petroleo", "crudo", "petrolio", "petrole",
+        "olpreis", "olpreise",
+    ), "oil"),
+    **dict.fromkeys((
+        "gold", "silver", "copper", "oro", "ouro", "plata", "prata", "kupfer",
+    ), "metals"),
+    **dict.fromkeys((
+        "markets", "market", "futures", "mercados", "mercado", "mercati", "marches",
+        "markte",
+    ), ""),
+}
+FOREIGN_MOVES = frozenset({
+    # Spanish
+    "sube", "suben", "subio", "subian", "cae", "caen", "cayo", "caian", "bajan", "avanza",
+    "avanzan", "retrocede", "retroceden", "repunta", "repuntan", "dispara", "disparan",
+    "gana", "ganan", "pierde", "pierden", "alza", "baja",
+    # Portuguese
+    "sobe", "sobem", "subiu", "cai", "caem", "caiu", "recua", "recuam", "recuou", "avanca",
+    "avancam", "avancou", "despenca", "despencam", "alta", "baixa",
+    # Italian
+    "salgono", "scende", "scendono", "cala", "calano", "rialzo", "ribasso", "calo",
+    "crolla", "crollano", "balza", "balzano", "recupera",
+    # French
+    "monte", "montent", "baisse", "baissent", "recule", "reculent", "grimpe", "grimpent",
+    "chute", "chutent", "progresse", "progressent", "hausse", "rebondit",
+    # German
+    "steigt", "steigen", "fallt", "fallen", "sinkt", "sinken", "klettert", "klettern",
+    "erholt", "hoher", "tiefer", "fester", "leichter", "schwacher",
+})
+ALL_MOVES = MOVES | FOREIGN_MOVES
+# a move that says its market by itself, opening a headline: "In rialzo dopo dichiarazioni
+# Waller …" (Reuters' Italian desk on Wall Street's open)
+IDIOMS = frozenset({("in", "rialzo"), ("in", "ribasso"), ("in", "calo"), ("en", "hausse"),
+                    ("en", "baisse"), ("em", "alta"), ("em", "baixa"), ("al", "alza")})
+# the market is among a headline's first words ("REUTERS NEXT Diretor do Fed Waller diz que
+# … prêmio de segurança de Treasuries caiu" reports a speech, not a market)
+LEAD = 4
+MERGE_GAP = 4  # "Wall Street abre al alza", "Ibovespa fecha em alta"
+
+
+MAYBE = "?"  # a headline that opens on a market but says no move ("Wall Street juggernaut
+# rolls on, setting up the ASX for gains"): a report of it, or of what moved it
+
+
+def market_of(title: str) -> str | None:
+    """Which market a headline reports the move of (a ``KINDS`` value; "" when it does not
+    say), ``MAYBE`` when it opens on a market without a move, or None when the headline is
+    no market report."""
+    lows = [fold(w.lower()) for w in words(title)]
+    if tuple(lows[:2]) in IDIOMS:
+        return ""
+    found = None
+    for i, low in enumerate(lows[:LEAD]):
+        kind = KINDS.get(low)
+        if low == "street" and i > 0 and lows[i - 1] == "wall":
+            kind = "stocks"
+        if kind is None:
+            continue
+        if any(lows[j] in ALL_MOVES for j in range(i + 1, min(i + 2 + MERGE_GAP, len(lows)))):
+            return kind
+        found = MAYBE
+    return found
