@@ -54,6 +54,14 @@ def test_the_language_is_read_from_the_small_words() -> None:
     assert detect(words(" ".join(SANCTIONS_ES))) == "es"
     assert detect(words("Lula veta projeto de lei sobre a previdência dos servidores")) == "pt"
     assert detect(words("Merkel trifft Macron in Berlin und spricht über die Ukraine")) == "de"
+    # words Spanish shares with Portuguese ("a", "de", "que", "se") count as a share of each:
+    # the ones only Spanish has ("el", "los", "las", "y") decide
+    assert detect(words(
+        "EEUU reclamará a Europa el pago retroactivo de la ayuda a Ucrania: Trump. El "
+        "presidente dijo el jueves que pedirá a los países europeos que reembolsen a Estados "
+        "Unidos la ayuda militar y las municiones enviadas previamente a Ucrania")) == "es"
+    assert detect(words("Os países europeus que reembolsem a ajuda enviada a Ucrânia, "
+                        "disse o presidente dos Estados Unidos")) == "pt"
     # too few small words to tell: unknown, and nothing is assumed
     assert detect(words("Lula vetoes bill")) is None
     assert detect(words("")) is None
@@ -214,3 +222,20 @@ def test_a_market_report_stays_apart_from_the_remarks_that_moved_it() -> None:
 ])
 def test_which_market_a_headline_reports(title: str, market: str | None) -> None:
     assert markets.market_of(title) == market
+
+
+def test_a_town_meets_its_country_named_alone_in_the_other_language() -> None:
+    # "Oslo" in French, "Norway" in English; "Moscou" is not in the French, but Russia is
+    other = [told(WIRE, t, s, 5) for t, s in OTHER_NEWS]
+    fr = told(WIRE, "Oslo saisit un navire russe invoquant une créance de l'Ukraine",
+              "La Norvège a saisi un navire marchand russe dans le port de Kirkenes pour "
+              "recouvrer une créance de l'entreprise ukrainienne Naftogaz, a indiqué la police.",
+              3)
+    en = told(WIRE, "Norway seizes Russian ship, sparking anger in Moscow, to collect "
+              "Ukrainian debt",
+              "Norway seized a Russian cargo ship in the port of Kirkenes to recover a debt "
+              "owed to Ukraine's Naftogaz, police said, drawing an angry response from Moscow.",
+              2)
+    edition = edition_of([fr, en, *other])
+    assert len(edition.stories) == len(OTHER_NEWS) + 1, [s.title for s in edition.stories]
+    # two towns of one country are still two events (Kabul, Kandahar: see APART)

@@ -362,7 +362,7 @@ def names_agree(a: Said, b: Said, alike: float = 1.0) -> bool:
         return False
     if a.figures and b.figures and a.figures.isdisjoint(b.figures):
         return False
-    if _names_else(a.towns, b) and _names_else(b.towns, a):
+    if _names_else(a, b) and _names_else(b, a):
         return False
     if not (a.countries <= b.words or b.countries <= a.words):
         return False
@@ -370,12 +370,17 @@ def names_agree(a: Said, b: Said, alike: float = 1.0) -> bool:
     return alike >= LANGUAGE_COUNTRIES_MIN or not countries_only
 
 
-def _names_else(towns: Sequence[tuple[str, ...]], other: Said) -> bool:
-    """Whether one of ``towns`` is not written alike in the other telling."""
+def _names_else(said: Said, other: Said) -> bool:
+    """Whether one of the towns ``said`` names is not written alike in the other telling,
+    nor stands there as its country alone (the other names the country and none of its
+    towns: "Oslo saisit un navire russe" and "Norway seizes Russian ship")."""
+    other_towns = {other.places.get(t[0], "") for t in other.towns}
     return any(not all(w in other.words or any(language.same_name(w, o) for o in other.words
                                                if o not in other.places)
                        for w in town)
-               for town in towns)
+               and not ((code := said.places.get(town[0], "")) and f"@{code}" in other.words
+                        and code not in other_towns)
+               for town in said.towns)
 
 
 def _groups_alike(sem: Sequence[Vec | None], a: Sequence[int], b: Sequence[int]) -> bool:
