@@ -214,9 +214,11 @@ def test_a_market_report_stays_apart_from_the_remarks_that_moved_it() -> None:
     ("Monedas suben por debilidad del dólar", "currencies"),
     ("Le pétrole recule après l'accord de cessez-le-feu", "oil"),
     ("Gold jumps 2% as Waller's comments cool rate hike bets", "metals"),
+    # a market named, but not opening on its move: a report of it, or of what moved it
     ("Wall Street juggernaut rolls on, setting up the ASX for gains", markets.MAYBE),
-    # a market named late, or a move without a market, is no market report
-    ("REUTERS NEXT Diretor do Fed Waller diz que prêmio de Treasuries caiu", None),
+    ("Tech selloff weighs down Wall Street as bond yields climb", markets.MAYBE),
+    ("REUTERS NEXT Diretor do Fed Waller diz que prêmio de Treasuries caiu", markets.MAYBE),
+    # no market named: no market report
     ("Fed's Waller channels his inner John Lennon", None),
     ("Bird flu cases rise in Cambodia", None),
 ])

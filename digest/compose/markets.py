@@ -120,25 +120,24 @@ LEAD = 4
 MERGE_GAP = 4  # "Wall Street abre al alza", "Ibovespa fecha em alta"
 
 
-MAYBE = "?"  # a headline that opens on a market but says no move ("Wall Street juggernaut
-# rolls on, setting up the ASX for gains"): a report of it, or of what moved it
+MAYBE = "?"  # a headline that names a market without opening on its move ("Wall Street
+# juggernaut rolls on, setting up the ASX for gains", "Tech selloff weighs down Wall Street
+# as bond yields climb"): a report of it, or of what moved it
 
 
 def market_of(title: str) -> str | None:
     """Which market a headline reports the move of (a ``KINDS`` value; "" when it does not
-    say), ``MAYBE`` when it opens on a market without a move, or None when the headline is
-    no market report."""
+    say), ``MAYBE`` when it names a market otherwise, or None when it names none."""
     lows = [fold(w.lower()) for w in words(title)]
     if tuple(lows[:2]) in IDIOMS:
         return ""
-    found = None
     for i, low in enumerate(lows[:LEAD]):
         kind = KINDS.get(low)
         if low == "street" and i > 0 and lows[i - 1] == "wall":
             kind = "stocks"
-        if kind is None:
-            continue
-        if any(lows[j] in ALL_MOVES for j in range(i + 1, min(i + 2 + MERGE_GAP, len(lows)))):
+        if kind is not None and any(lows[j] in ALL_MOVES
+                                    for j in range(i + 1, min(i + 2 + MERGE_GAP, len(lows)))):
             return kind
-        found = MAYBE
-    return found
+    named = any(low in KINDS or (low == "street" and lows[i - 1 : i] == ["wall"])
+                for i, low in enumerate(lows))
+    return MAYBE if named else None
