@@ -428,6 +428,7 @@ class Signals:
     headline: list[frozenset[str]] | None  # the rare names of the headline alone
     languages: list[str | None] | None  # each text's language (language.detect; None:
     # unclear), when asked for
+    markets: list[str | None]  # the market each headline reports (markets.market_in)
 
 
 def signals(entries: Sequence[Entry], *, languages: bool = False) -> Signals:
@@ -439,8 +440,10 @@ def signals(entries: Sequence[Entry], *, languages: bool = False) -> Signals:
     all_ents: list[frozenset[str]] = []
     title_ents: list[frozenset[str]] = []  # the headline's names alone
     langs: list[str | None] = []
+    market: list[str | None] = []
     for e in entries:
         title_toks, teaser_toks = words(e.title), words(teaser_text(e))
+        market.append(markets.market_in(title_toks))
         if languages:
             langs.append(language.detect(title_toks + teaser_toks[:TEASER_TERMS]))
         title_counts.append(_count(title_toks, TITLE_WEIGHT, 10**6, {}))
@@ -455,6 +458,7 @@ def signals(entries: Sequence[Entry], *, languages: bool = False) -> Signals:
         names=ents,
         headline=[t & r for t, r in zip(title_ents, ents, strict=True)] if ents else None,
         languages=langs if languages else None,
+        markets=market,
     )
 
 
@@ -540,8 +544,7 @@ def cluster_explained(
     # event; a headline that opens on a market without a move is neither
     kinds: dict[int, set[str]] = {}
     event: set[int] = set()
-    for i, e in enumerate(entries):
-        kind = markets.market_of(e.title)
+    for i, kind in enumerate(sig.markets):
         if kind is None:
             event.add(i)
         elif kind != markets.MAYBE:

@@ -47,13 +47,19 @@ MIN_HITS = 2  # a language needs at least this many of its small words in the te
 MARGIN = 1.5  # ... and this many times the next language's count
 
 
-def _counts(toks: Sequence[str], *, shared: bool = False) -> dict[str, float]:
+def _counts(toks: Sequence[str]) -> dict[str, float]:
+    """Each language's small words in ``toks`` (see ``_both``)."""
+    return _both(toks)[0]
+
+
+def _both(toks: Sequence[str]) -> tuple[dict[str, float], dict[str, float]]:
     """Each language's small words in ``toks``, leaving out those that are part of a name:
     capitalised before another capitalised word ("La Paz", "De Gea", "Los Angeles"), or
-    lower-case between two (``_in_name``: "Ursula von der Leyen"). With ``shared``, a word
-    of several languages counts for each of them as a share ("de" a quarter for French,
-    Spanish, Portuguese and Dutch; "el" and "los" wholly for Spanish)."""
+    lower-case between two (``_in_name``: "Ursula von der Leyen"); counted whole, and
+    shared: a word of several languages counts for each of them as a share ("de" a quarter
+    for French, Spanish, Portuguese and Dutch; "el" and "los" wholly for Spanish)."""
     counts = dict.fromkeys(SMALL_WORDS, 0.0)
+    shares = dict.fromkeys(SMALL_WORDS, 0.0)
     n = len(toks)
     for k, t in enumerate(toks):
         langs = _LANGUAGES_OF.get(t.lower())
@@ -66,8 +72,9 @@ def _counts(toks: Sequence[str], *, shared: bool = False) -> dict[str, float]:
                 and _in_name(toks, k):
             continue
         for lang in langs:
-            counts[lang] += 1 / len(langs) if shared else 1
-    return counts
+            counts[lang] += 1
+            shares[lang] += 1 / len(langs)
+    return counts, shares
 
 
 def _lower_small(t: str) -> bool:
@@ -102,8 +109,8 @@ def detect(toks: Sequence[str]) -> str | None:
     """The language of text split into words (``text.words``), or None when unclear: the
     most of one language's small words, ``MIN_HITS`` at least, and ``MARGIN`` times the next
     language's, each word shared by several languages counting as a share of each."""
-    counts = _counts(toks)
-    ranked = sorted(_counts(toks, shared=True).items(), key=lambda kv: -kv[1])
+    counts, shares = _both(toks)
+    ranked = sorted(shares.items(), key=lambda kv: -kv[1])
     (best, n), (_, second) = ranked[0], ranked[1]
     if counts[best] >= MIN_HITS and n >= MARGIN * second:
         return best

@@ -12,6 +12,7 @@ market, in any language, is one story; the event is another).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from functools import lru_cache
 
 from digest.compose.text import fold, words
 
@@ -128,7 +129,17 @@ MAYBE = "?"  # a headline that names a market without opening on its move ("Wall
 def market_of(title: str) -> str | None:
     """Which market a headline reports the move of (a ``KINDS`` value; "" when it does not
     say), ``MAYBE`` when it names a market otherwise, or None when it names none."""
-    lows = [fold(w.lower()) for w in words(title)]
+    return market_in(words(title))
+
+
+@lru_cache(maxsize=1 << 16)  # a day's headlines use a few thousand words, over and over
+def _low(word: str) -> str:
+    return fold(word.lower())
+
+
+def market_in(toks: Sequence[str]) -> str | None:
+    """``market_of`` for a headline already split into words (``text.words``)."""
+    lows = [_low(w) for w in toks]
     if tuple(lows[:2]) in IDIOMS:
         return ""
     for i, low in enumerate(lows[:LEAD]):
