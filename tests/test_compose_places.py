@@ -591,6 +591,20 @@ def test_a_market_move_is_placed_by_its_market_not_by_what_moved_it() -> None:
                  wrap)[0] == "World"
 
 
+def test_a_market_move_in_another_language_is_placed_by_its_market() -> None:
+    # gold moved by US data: what moved it is no place of gold's
+    placed = place("Oro cae tras sólidos datos de empleo en EEUU", "", (), None, REGIONS)
+    assert placed.region == "World"
+    assert "a market move; the headline names only what moved it ('EEUU')" in placed.reasons[0]
+    # Wall Street and the Ibovespa are where their moves happen, whatever moved them
+    assert where("Wall Street sube después de que Waller de la Fed dice que podría apoyar "
+                 "mantener las tasas") == ("Americas", ("US",))
+    assert where("Ibovespa fecha em alta após dados de emprego nos EUA") == ("Americas", ("BR",))
+    # English headlines read as before: "Wall Street" is no market noun of the English rule
+    assert "market move" not in place("Wall Street slides as Iran tensions rise", "", (), None,
+                                      REGIONS).reasons[0]
+
+
 @pytest.mark.parametrize(("title", "region", "country"), [
     ("Explosion dans une caserne en Bolivie, deux morts", "Americas", "BO"),
     ("Élections législatives en Autriche", "Europe", "AT"),

@@ -42,24 +42,49 @@ MOVES = frozenset({
 CAUSES = frozenset({"as", "on", "amid", "after", "over", "with", "despite", "following"})
 # words between the market and its move: "Oil prices settle", "US yields set to rise"
 GAP = 3
+# The same rule in the wire's other languages ("Oro cae tras sólidos datos de empleo en
+# EEUU …": what moved gold is no place of gold's; "Wall Street sube después de que Waller
+# …": Wall Street's). Lower-case, accents off; none of them is an English word, so English
+# headlines are read as before. "Wall Street" is a market only before another language's
+# move ("Wall Street sube"), as the English rule has always left it out.
+FOREIGN_NOUNS = frozenset({
+    "bolsa", "bolsas", "acciones", "acoes", "indices", "indici", "borsa", "borse", "aktien",
+    "titoli", "ibovespa", "bovespa", "merval", "bonos", "rendimiento", "rendimientos",
+    "anleihen", "renditen", "dolar", "dollaro", "monedas", "divisas", "moedas", "devises",
+    "petroleo", "crudo", "petrolio", "petrole", "olpreis", "olpreise", "oro", "ouro",
+    "prata", "kupfer", "cobre", "mercados", "mercati", "marches", "markte",
+})
+FOREIGN_CAUSES = frozenset({
+    "tras", "por", "ante", "pese", "despues", "apos", "diante", "dopo", "apres", "malgre",
+    "nach", "wegen", "trotz",
+})
+
+
+@lru_cache(maxsize=1 << 16)
+def _folded(word: str) -> str:
+    return fold(word)
 
 
 def move_at(lows: Sequence[str]) -> int | None:
-    """The position of a market's move in a lower-cased English headline ("stocks fall":
-    the "fall"), or None when the headline tells no market move."""
-    for i, low in enumerate(lows):
-        if low not in NOUNS:
+    """The position of a market's move in a lower-cased headline ("stocks fall": the
+    "fall"; "índices sobem": the "sobem"), or None when the headline tells no market move."""
+    folded = [_folded(w) for w in lows]
+    for i, low in enumerate(folded):
+        wall_street = low == "street" and i > 0 and folded[i - 1] == "wall"
+        if low not in NOUNS and low not in FOREIGN_NOUNS and not wall_street:
             continue
-        move = next((j for j in range(i + 1, min(i + 2 + GAP, len(lows)))
-                     if lows[j] in MOVES), None)
-        if move is not None:
-            return move
+        english = low in NOUNS
+        for j in range(i + 1, min(i + 2 + GAP, len(folded))):
+            if (folded[j] in MOVES and english) or folded[j] in FOREIGN_MOVES:
+                return j
     return None
 
 
 def cause_at(lows: Sequence[str], move: int) -> int | None:
-    """The position of the word after ``move`` that starts the causes ("as"), or None."""
-    return next((k for k in range(move + 1, len(lows)) if lows[k] in CAUSES), None)
+    """The position of the word after ``move`` that starts the causes ("as", "tras"), or
+    None."""
+    return next((k for k in range(move + 1, len(lows))
+                 if lows[k] in CAUSES or _folded(lows[k]) in FOREIGN_CAUSES), None)
 
 
 # For the merge: which market a report is about, in the wire's languages (English, Spanish,
@@ -96,19 +121,19 @@ FOREIGN_MOVES = frozenset({
     # Spanish
     "sube", "suben", "subio", "subian", "cae", "caen", "cayo", "caian", "bajan", "avanza",
     "avanzan", "retrocede", "retroceden", "repunta", "repuntan", "dispara", "disparan",
-    "gana", "ganan", "pierde", "pierden", "alza", "baja",
+    "gana", "ganan", "pierde", "pierden", "alza", "baja", "perdidas", "ganancias",
     # Portuguese
     "sobe", "sobem", "subiu", "cai", "caem", "caiu", "recua", "recuam", "recuou", "avanca",
-    "avancam", "avancou", "despenca", "despencam", "alta", "baixa",
+    "avancam", "avancou", "despenca", "despencam", "alta", "baixa", "perdas", "ganhos",
     # Italian
     "salgono", "scende", "scendono", "cala", "calano", "rialzo", "ribasso", "calo",
-    "crolla", "crollano", "balza", "balzano", "recupera",
+    "crolla", "crollano", "balza", "balzano", "recupera", "perdite",
     # French
     "monte", "montent", "baisse", "baissent", "recule", "reculent", "grimpe", "grimpent",
-    "chute", "chutent", "progresse", "progressent", "hausse", "rebondit",
+    "chute", "chutent", "progresse", "progressent", "hausse", "rebondit", "pertes",
     # German
     "steigt", "steigen", "fallt", "fallen", "sinkt", "sinken", "klettert", "klettern",
-    "erholt", "hoher", "tiefer", "fester", "leichter", "schwacher",
+    "erholt", "hoher", "tiefer", "fester", "leichter", "schwacher", "verluste",
 })
 ALL_MOVES = MOVES | FOREIGN_MOVES
 # a move that says its market by itself, opening a headline: "In rialzo dopo dichiarazioni
