@@ -241,3 +241,22 @@ def test_a_town_meets_its_country_named_alone_in_the_other_language() -> None:
     edition = edition_of([fr, en, *other])
     assert len(edition.stories) == len(OTHER_NEWS) + 1, [s.title for s in edition.stories]
     # two towns of one country are still two events (Kabul, Kandahar: see APART)
+
+
+TANKERS_EN = ("Iran threatens 45 tankers with fines in Hormuz standoff",
+              "Iran said on Sunday it had blacklisted 45 oil tankers that it accuses of breaking "
+              "its rules in the Strait of Hormuz, threatening fines and seizure.")
+TANKERS_PT = ("Irã ameaça {n} petroleiros com multas em impasse no Estreito de Ormuz",
+              "O Irã disse no domingo que colocou {n} petroleiros em uma lista negra, acusando-os "
+              "de violar suas regras no Estreito de Ormuz, e ameaçou multas e apreensão.")
+
+
+def test_a_shared_figure_lets_less_alike_tellings_meet() -> None:
+    # vectors just under 0.86: the same figure in both headlines is the evidence that counts
+    other = [told(WIRE, t, s, 5) for t, s in OTHER_NEWS]
+    en = told(WIRE, *TANKERS_EN, 3)
+    same = told(WIRE, *(x.format(n=45) for x in TANKERS_PT), 2)
+    assert len(edition_of([en, same, *other]).stories) == len(OTHER_NEWS) + 1
+    # another figure: another event
+    other_figure = told(WIRE, *(x.format(n=30) for x in TANKERS_PT), 2)
+    assert len(edition_of([en, other_figure, *other]).stories) == len(OTHER_NEWS) + 2

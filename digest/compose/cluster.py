@@ -82,6 +82,9 @@ LANGUAGE_GROUP_MIN = 0.84
 # apart from their causes; see docs/grouping.md). Headlines with figures must share one
 # ("kill 12" and "tuent 20" are two attacks).
 LANGUAGE_COUNTRIES_MIN = 0.865
+# Headlines that share a figure ("Irã ameaça 45 petroleiros …" and "Iran threatens 45
+# tankers …") say more: with names that agree, their vectors need only be this alike.
+LANGUAGE_FIGURES_MIN = 0.84
 LANGUAGE_ROWS = 1024  # one language's vectors compared with another's this many at a time
 
 
@@ -325,6 +328,8 @@ def language_pairs(entries: Sequence[Entry], sig: Signals, sem: Sequence[Vec | N
         for k in (i, j):
             if k not in said:
                 said[k] = said_of(entries[k])
+        if alike < LANGUAGE_VECTOR_MIN and not _same_figure(said[i], said[j]):
+            return False
         return names_agree(said[i], said[j], alike)
 
     for i, (lang, v) in enumerate(zip(sig.languages, sem, strict=True)):
@@ -341,7 +346,7 @@ def language_pairs(entries: Sequence[Entry], sig: Signals, sem: Sequence[Vec | N
         for lb in langs[n + 1 :]:
             for start in range(0, len(by_lang[la]), LANGUAGE_ROWS):  # memory stays small
                 sims = mats[la][start : start + LANGUAGE_ROWS] @ mats[lb].T
-                for x, y in zip(*np.nonzero(sims >= LANGUAGE_VECTOR_MIN), strict=True):
+                for x, y in zip(*np.nonzero(sims >= LANGUAGE_FIGURES_MIN), strict=True):
                     i, j = sorted((by_lang[la][start + int(x)], by_lang[lb][int(y)]))
                     alike = float(sims[x, y])
                     if abs(when(entries[i]) - when(entries[j])) <= WINDOW and agree(i, j, alike):
@@ -368,7 +373,12 @@ def names_agree(a: Said, b: Said, alike: float = 1.0) -> bool:
     if not (a.countries <= b.words or b.countries <= a.words):
         return False
     countries_only = all(n.startswith("@") for n in (*found_a, *found_b))  # places, leaders
-    return alike >= LANGUAGE_COUNTRIES_MIN or not countries_only
+    return alike >= LANGUAGE_COUNTRIES_MIN or not countries_only or _same_figure(a, b)
+
+
+def _same_figure(a: Said, b: Said) -> bool:
+    """Whether both headlines carry a figure and share one."""
+    return bool(a.figures) and not a.figures.isdisjoint(b.figures)
 
 
 def _names_else(said: Said, other: Said) -> bool:

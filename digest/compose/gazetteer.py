@@ -290,6 +290,9 @@ PEOPLE: dict[str, str] = {
     "Trump": "US", "Biden": "US", "Harris": "", "Vance": "US", "Obama": "US",
     "Putin": "RU", "Lavrov": "RU", "Medvedev": "RU", "Navalny": "RU",
     "Zelensky": "UA", "Zelenskyy": "UA", "Zelenskiy": "UA",
+    # as the wire's other languages write them
+    "Selenskyj": "UA", "Zelenski": "UA", "Zelenskyi": "UA", "Poutine": "RU", "Putín": "RU",
+    "Netanjahu": "IL", "Netanyahou": "IL", "Chamenei": "IR", "Jamenei": "IR",
     "Merz": "DE", "Scholz": "DE", "Merkel": "DE", "Steinmeier": "DE", "Pistorius": "DE",
     "Wadephul": "DE", "Baerbock": "DE", "Söder": "DE",
     "Macron": "FR", "Le Pen": "FR", "Bayrou": "FR",
