@@ -40,6 +40,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
+from digest.compose.cluster import when  # noqa: E402
 from digest.types import Entry, Feed, Story  # noqa: E402
 
 DEFAULT_DIR = ROOT.parent / "shared" / "feeds"
@@ -424,7 +425,7 @@ def evaluate_cross(day_dir: Path, labels: dict[tuple[str, str], str], *,
             keys = [(file, normal_ref(e.url or e.key)), (file, normal_ref(e.key))]
             label = next((labels[k] for k in keys if k in labels), "")
             seen.update(k for k in keys if k in labels)
-            items.append((file, label, e.published or e.first_seen_at, n, e.title))
+            items.append((file, label, when(e), n, e.title))
     t = Tally(items=len(labels), found=len(seen))
     t.misses += [f"not in snapshot: {f} {r}" for f, r in labels if (f, r) not in seen]
     for a, b in combinations(items, 2):
@@ -445,17 +446,15 @@ def evaluate_cross(day_dir: Path, labels: dict[tuple[str, str], str], *,
 def evaluate_day(day_dir: Path, labels: list[Label], *, model: bool = True) -> Tally:
     stories = _grouped(day_dir, model)
     where: dict[tuple[str, str], tuple[int, Story]] = {}
-    when_of: dict[tuple[str, str], dt.datetime] = {}
-    title_of: dict[tuple[str, str], str] = {}  # each item's own title, for -v
+    seen: dict[tuple[str, str], Entry] = {}  # each labelled item's own entry
     for n, (story, group) in enumerate(stories):
         for e in group:
             key = (snapshot_file(e).split("/")[1], normal_ref(e.url or e.key))
             where[key] = (n, story)
-            when_of[key] = when_of[(key[0], normal_ref(e.key))] = e.published or e.first_seen_at
+            seen[key] = seen[(key[0], normal_ref(e.key))] = e
             where.setdefault((key[0], normal_ref(e.key)), (n, story))
-            title_of[key] = title_of[(key[0], normal_ref(e.key))] = e.title
     t = Tally()
-    found: list[tuple[Label, int, dt.datetime]] = []
+    found: list[tuple[Label, int, Entry]] = []
     for lab in labels:
         t.items += 1
         hit = where.get((lab.file, normal_ref(lab.ref)))
@@ -464,7 +463,7 @@ def evaluate_day(day_dir: Path, labels: list[Label], *, model: bool = True) -> T
             continue
         t.found += 1
         n, story = hit
-        found.append((lab, n, when_of[(lab.file, normal_ref(lab.ref))]))
+        found.append((lab, n, seen[(lab.file, normal_ref(lab.ref))]))
         region = story.region or "World"
         t.region_ok += region == lab.region
         t.topic_ok += story.topic == lab.topic
@@ -481,8 +480,8 @@ def evaluate_day(day_dir: Path, labels: list[Label], *, model: bool = True) -> T
         if story.topic != lab.topic:
             t.misses.append(f"topic {story.topic} != {lab.topic}: {story.title[:70]!r} "
                             f"{'; '.join(r for r in story.reasons if r.startswith('topic'))[:120]}")
-    for (a, na, wa), (b, nb, wb) in combinations(found, 2):
-        if abs(wa - wb) > PAIR_WINDOW:  # never in one edition's window: not a pair to judge
+    for (a, na, ea), (b, nb, eb) in combinations(found, 2):
+        if abs(when(ea) - when(eb)) > PAIR_WINDOW:  # never in one edition's window: not judged
             continue
         same_true = bool(a.story) and a.story == b.story
         same_pred = na == nb
@@ -491,9 +490,8 @@ def evaluate_day(day_dir: Path, labels: list[Label], *, model: bool = True) -> T
         t.pairs_ok += same_true and same_pred
         if same_true != same_pred:
             kind = "missed pair" if same_true else "wrong pair"
-            ta = title_of[(a.file, normal_ref(a.ref))]
-            tb = title_of[(b.file, normal_ref(b.ref))]
-            t.misses.append(f"{kind}: {a.story or '-'}/{b.story or '-'} {ta[:60]!r} ~ {tb[:60]!r}")
+            t.misses.append(f"{kind}: {a.story or '-'}/{b.story or '-'} {ea.title[:60]!r} ~ "
+                            f"{eb.title[:60]!r}")
     return t
 
 

@@ -60,18 +60,23 @@ FOREIGN_CAUSES = frozenset({
 })
 
 
-@lru_cache(maxsize=1 << 16)
-def _folded(word: str) -> str:
-    return fold(word)
+@lru_cache(maxsize=1 << 16)  # a day's headlines use a few thousand words, over and over
+def _low(word: str) -> str:
+    """A word lower-case, accents off: how every list here writes it."""
+    return fold(word.lower())
+
+
+def _wall_street(lows: Sequence[str], i: int) -> bool:
+    """Whether the word at ``i`` is the "Street" of "Wall Street"."""
+    return lows[i] == "street" and i > 0 and lows[i - 1] == "wall"
 
 
 def move_at(lows: Sequence[str]) -> int | None:
     """The position of a market's move in a lower-cased headline ("stocks fall": the
     "fall"; "índices sobem": the "sobem"), or None when the headline tells no market move."""
-    folded = [_folded(w) for w in lows]
+    folded = [_low(w) for w in lows]
     for i, low in enumerate(folded):
-        wall_street = low == "street" and i > 0 and folded[i - 1] == "wall"
-        if low not in NOUNS and low not in FOREIGN_NOUNS and not wall_street:
+        if low not in NOUNS and low not in FOREIGN_NOUNS and not _wall_street(folded, i):
             continue
         english = low in NOUNS
         for j in range(i + 1, min(i + 2 + GAP, len(folded))):
@@ -84,7 +89,7 @@ def cause_at(lows: Sequence[str], move: int) -> int | None:
     """The position of the word after ``move`` that starts the causes ("as", "tras"), or
     None."""
     return next((k for k in range(move + 1, len(lows))
-                 if lows[k] in CAUSES or _folded(lows[k]) in FOREIGN_CAUSES), None)
+                 if lows[k] in CAUSES or _low(lows[k]) in FOREIGN_CAUSES), None)
 
 
 # For the merge: which market a report is about, in the wire's languages (English, Spanish,
@@ -157,23 +162,14 @@ def market_of(title: str) -> str | None:
     return market_in(words(title))
 
 
-@lru_cache(maxsize=1 << 16)  # a day's headlines use a few thousand words, over and over
-def _low(word: str) -> str:
-    return fold(word.lower())
-
-
 def market_in(toks: Sequence[str]) -> str | None:
     """``market_of`` for a headline already split into words (``text.words``)."""
     lows = [_low(w) for w in toks]
     if tuple(lows[:2]) in IDIOMS:
         return ""
-    for i, low in enumerate(lows[:LEAD]):
-        kind = KINDS.get(low)
-        if low == "street" and i > 0 and lows[i - 1] == "wall":
-            kind = "stocks"
+    kinds = ["stocks" if _wall_street(lows, i) else KINDS.get(low) for i, low in enumerate(lows)]
+    for i, kind in enumerate(kinds[:LEAD]):
         if kind is not None and any(lows[j] in ALL_MOVES
                                     for j in range(i + 1, min(i + 2 + MERGE_GAP, len(lows)))):
             return kind
-    named = any(low in KINDS or (low == "street" and lows[i - 1 : i] == ["wall"])
-                for i, low in enumerate(lows))
-    return MAYBE if named else None
+    return MAYBE if any(k is not None for k in kinds) else None
