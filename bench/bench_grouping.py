@@ -29,8 +29,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_grouping import feeds_dir, load_day, with_vectors
 
-from digest.compose import compose_edition, vectors
-from digest.compose.text import stem
+from digest.compose import clear_caches, compose_edition, vectors
 from digest.config import EditionConfig
 from digest.types import Entry, Feed
 
@@ -108,7 +107,7 @@ def main(argv: list[str]) -> int:
             group_by = mode.split(",")[0]
             cfg = EditionConfig(group_by=group_by, max_items=30, max_per_section=6,
                                 text_model="rules" not in mode)
-            stem.cache_clear()  # each run starts as a new process would: nothing cached
+            clear_caches()  # each run starts as a new process would: nothing cached
             start = time.perf_counter()
             edition = compose_edition(
                 with_vec, feeds, cfg, newsletter="bench", date=NOW.date(), now=NOW,

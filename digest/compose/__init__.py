@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from digest.compose import gazetteer, regionmodel, topicmodel, vectors
+from digest.compose import classify, gazetteer, markets, regionmodel, text, topicmodel, vectors
 from digest.compose.classify import (
     KNOWN_TOPICS,
     ExtraPlaces,
@@ -341,6 +341,14 @@ def _topics(cfg: EditionConfig) -> tuple[str, ...]:
     if cfg.group_by == "topic" and cfg.sections:
         return cfg.sections
     return cfg.topics or DEFAULT_TOPICS
+
+
+def clear_caches() -> None:
+    """Forget every word, stem and host read so far, as a new process starts (a benchmark's
+    runs each start so)."""
+    for cached in (text._words, text._term, text.stem, text.plain, text._path_parts, text.url_host,
+                   classify._mentions_read, markets._low, regionmodel._home_code):
+        cached.cache_clear()
 
 
 def group_stories(

@@ -15,6 +15,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 import babel
 
@@ -254,6 +255,27 @@ def mentions_in(
 ) -> list[Mention]:
     """``find_mentions`` in text already split by ``words``; ``who``: positions of words
     joined to the word before by a hyphen that makes it an owner or backer (``_WHO_AFTER``)."""
+    if research is None:
+        research = not _RESEARCH.isdisjoint(map(str.lower, toks))
+    if extra.lookup or extra.longest:
+        return _mentions(toks, field, start, extra, research, who)
+    # the merge and the placing read the same headlines and teasers: once each (a text
+    # field's name changes only the mentions' field and positions)
+    kind = field if field == "url" else "text"
+    return [Mention(m.code, m.text, m.kind, field, start + m.position, m.alts)
+            for m in _mentions_read(tuple(toks), kind, research, who)]
+
+
+@lru_cache(maxsize=1 << 14)
+def _mentions_read(toks: tuple[str, ...], field: str, research: bool,
+                   who: frozenset[int]) -> tuple[Mention, ...]:
+    return tuple(_mentions(toks, field, 0, NO_EXTRA, research, who))
+
+
+def _mentions(
+    toks: Sequence[str], field: str, start: int, extra: ExtraPlaces, research: bool,
+    who: frozenset[int],
+) -> list[Mention]:
     lows = [t.lower() for t in toks]
     heads = city_heads() if field != "url" else {}
     folded = [fold(t) for t in lows] if extra.lookup else lows
@@ -264,10 +286,7 @@ def mentions_in(
     if not starts:
         return out
     at = frozenset(starts)
-    if research is None:
-        research = not _RESEARCH.isdisjoint(lows)
     research = research and field != "url"
-    names_readable = field != "url" and not title_case(toks)
     foreign: list[bool | None] = [None]  # read when a particle comes before a place
     i = starts[0]
     while i < len(toks):
@@ -289,7 +308,8 @@ def mentions_in(
                 if n == 1 and _particle(toks, i, foreign):
                     continue
                 if (research and _affiliation(toks, lows, i)) or (
-                        names_readable and _first_name(toks, lows, i, n)):
+                        field != "url" and _first_name(toks, lows, i, n)
+                        and not title_case(toks)):
                     i += n  # where researchers work, or a person: not a place of the story
                     break
                 code, alts = hit[0], gz.AMBIGUOUS.get(hit[2], ())
@@ -569,7 +589,7 @@ def _place(
     home_source: str,
     weighed: dict[str, float],
 ) -> Placement:
-    story_words = words(f"{title} {teaser}")
+    story_words = words(title) + words(teaser)
     study = not _RESEARCH.isdisjoint(w.lower() for w in story_words)
     mentions = find_mentions(title, "title", 0, extra, study)
     mentions += find_mentions(" , ".join(categories), "categories", 1000, extra, study)
@@ -939,6 +959,13 @@ def _topic_lookup() -> dict[str, str]:
 
 
 _TOPIC_LOOKUP = _topic_lookup()
+_TOPIC_PHRASE = 3  # words in the longest topic phrase read
+# each word that starts a topic phrase → the most words such a phrase has (most words start
+# none, and are passed over at once)
+_TOPIC_FIRST: dict[str, int] = {}
+for _key in _TOPIC_LOOKUP:
+    _head, _n = _key.split(" ")[0], min(len(_key.split(" ")), _TOPIC_PHRASE)
+    _TOPIC_FIRST[_head] = max(_TOPIC_FIRST.get(_head, 0), _n)
 _STRONG = 3.0
 # Words of a backdrop that runs through a whole news season (in 2020 the pandemic touched
 # every business, school and sports story): they count this much of a topic word, so that
@@ -983,10 +1010,10 @@ def _word_topics(text: str, weight: float, field: str) -> list[tuple[str, float,
     out: list[tuple[str, float, str]] = []
     i = 0
     while i < len(lows):
-        for n in (3, 2, 1):
+        for n in range(min(_TOPIC_FIRST.get(lows[i], 0), len(lows) - i), 0, -1):
             phrase = " ".join(lows[i : i + n])
             topic = _TOPIC_LOOKUP.get(phrase)
-            if topic and len(lows[i : i + n]) == n:
+            if topic:
                 if phrase == "league" and lows[i + 1 : i + 2] == ["of"]:  # an association
                     i += 1
                     break

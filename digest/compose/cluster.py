@@ -16,6 +16,7 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -205,14 +206,14 @@ def entities(entry: Entry) -> frozenset[str]:
 
 
 def _entities(title: Sequence[str], teaser: Sequence[str]) -> frozenset[str]:
-    found: set[str] = set()
-    for k, toks in enumerate((title, teaser[:TEASER_TERMS])):
-        for n, w in enumerate(toks):
-            if (n == 0 and k == 0) or w.lower() in STOPWORDS:
-                continue
-            if (w[:1].isupper() and len(w) > 2) or (w.isdigit() and len(w) >= 3):
-                found.add(stem(w))
-    return frozenset(found)
+    return _names_in(title, 1) | _names_in(teaser[:TEASER_TERMS], 0)
+
+
+def _names_in(toks: Sequence[str], skip: int) -> frozenset[str]:
+    """``entities`` of one field, from its word ``skip`` on."""
+    return frozenset(stem(w) for w in toks[skip:]
+                     if ((w[:1].isupper() and len(w) > 2) or (w.isdigit() and len(w) >= 3))
+                     and w.lower() not in STOPWORDS)
 
 
 def _rare(ents: Sequence[frozenset[str]]) -> list[frozenset[str]]:
@@ -239,9 +240,15 @@ def _weigh(counts: Sequence[dict[str, float]]) -> list[Vector]:
         for t in c:
             df[t] = df.get(t, 0) + 1
     n = len(counts)
+    idf = {t: math.log((1 + n) / (1 + d)) + 1.0 for t, d in df.items()}
+    tfs: dict[float, float] = {}  # a few counts (1, 2, 3, 4.5 …), over and over
     out: list[Vector] = []
     for c in counts:
-        v = {t: _tf(tf) * (math.log((1 + n) / (1 + df[t])) + 1.0) for t, tf in c.items()}
+        v = {}
+        for t, tf in c.items():
+            if tf not in tfs:
+                tfs[tf] = _tf(tf)
+            v[t] = tfs[tf] * idf[t]
         norm = math.sqrt(sum(x * x for x in v.values())) or 1.0
         out.append({t: x / norm for t, x in v.items()})
     return out
@@ -259,56 +266,85 @@ def similar_pairs(
     """Pairs with cosine ≥ threshold and at most ``WINDOW`` apart, strongest first
     (``ents``: rare names, ``sem``: sentence vectors, ``headline``: the rare names of
     each headline, for the looser cross-outlet rules)."""
-    n = len(entries)
-    cap = max(MIN_DF_CAP, int(MAX_DF_SHARE * n))
-    postings: dict[str, list[tuple[int, float]]] = {}
-    for i, v in enumerate(vecs):
-        for t, x in v.items():
-            postings.setdefault(t, []).append((i, x))
     times = [when(e) for e in entries]
     feed = [e.feed_url for e in entries]
     alone = [is_roundup(e) for e in entries]
     series = series_parts(entries)
     pairs: list[Pair] = []
+    for i, j in _candidates(vecs, alone, threshold * PREFILTER):
+        if abs(times[i] - times[j]) > WINDOW:
+            continue
+        sim = _cosine(vecs[i], vecs[j])
+        if titles is not None:
+            sim = max(sim, TITLE_FACTOR * _cosine(titles[i], titles[j]))
+        same_feed = feed[i] == feed[j]
+        if same_feed and _episodes(series[i], series[j]) \
+                and not _teasers_alike(entries[i], entries[j], series[i][0], threshold):
+            continue
+        need = threshold * (SAME_FEED_FACTOR if same_feed else CROSS_FEED_FACTOR)
+        by_entities = by_vector = False
+        if sim < need and ents is not None and not same_feed \
+                and sim >= threshold * ENTITY_FACTOR \
+                and len(ents[i] & ents[j]) >= ENTITY_MIN:
+            sim, by_entities = need, True
+        if sim < need and sem is not None and not same_feed \
+                and sim >= threshold * VECTOR_FACTOR and _alike(sem[i], sem[j]):
+            sim, by_vector = need, True
+        if sim < need and sem is not None and headline is not None and ents is not None \
+                and not same_feed and sim >= threshold * NAMED_FACTOR \
+                and not (headline[i].isdisjoint(ents[j]) and headline[j].isdisjoint(ents[i])) \
+                and _alike(sem[i], sem[j], NAMED_VECTOR_MIN):
+            sim, by_vector = need, True
+        if sim >= need:
+            pairs.append(Pair(i, j, sim, by_entities, by_vector))
+    pairs.sort(key=lambda p: (-p.similarity, p.i, p.j))
+    return pairs
+
+
+def _candidates(
+    vecs: Sequence[Vector], alone: Sequence[bool], least: float
+) -> list[tuple[int, int]]:
+    """The pairs (i < j, neither ``alone``) whose shared rare terms give a dot product of at
+    least ``least`` (a term in more than ``MAX_DF_SHARE`` of the entries is passed over).
+    Every pair of entries sharing a term is weighed at once (numpy): the term's entries,
+    sorted, are paired with the entry k places on, for k up to the most entries of a term."""
+    n = len(vecs)
+    cap = max(MIN_DF_CAP, int(MAX_DF_SHARE * n))
+    ids: dict[str, int] = {}
+    df: list[int] = []
+    for v in vecs:
+        for t in v:
+            k = ids.setdefault(t, len(ids))
+            if k == len(df):
+                df.append(0)
+            df[k] += 1
+    term: list[int] = []
+    doc: list[int] = []
+    val: list[float] = []
     for i, v in enumerate(vecs):
         if alone[i]:
             continue
-        acc: dict[int, float] = {}
         for t, x in v.items():
-            plist = postings[t]
-            if len(plist) > cap:
-                continue
-            for j, y in plist:
-                if j > i:
-                    acc[j] = acc.get(j, 0.0) + x * y
-        for j, partial in acc.items():
-            if partial < threshold * PREFILTER or alone[j]:
-                continue
-            sim = _cosine(v, vecs[j])
-            if titles is not None:
-                sim = max(sim, TITLE_FACTOR * _cosine(titles[i], titles[j]))
-            same_feed = feed[i] == feed[j]
-            if same_feed and _episodes(series[i], series[j]) \
-                    and not _teasers_alike(entries[i], entries[j], series[i][0], threshold):
-                continue
-            need = threshold * (SAME_FEED_FACTOR if same_feed else CROSS_FEED_FACTOR)
-            by_entities = by_vector = False
-            if sim < need and ents is not None and not same_feed \
-                    and sim >= threshold * ENTITY_FACTOR \
-                    and len(ents[i] & ents[j]) >= ENTITY_MIN:
-                sim, by_entities = need, True
-            if sim < need and sem is not None and not same_feed \
-                    and sim >= threshold * VECTOR_FACTOR and _alike(sem[i], sem[j]):
-                sim, by_vector = need, True
-            if sim < need and sem is not None and headline is not None and ents is not None \
-                    and not same_feed and sim >= threshold * NAMED_FACTOR \
-                    and not (headline[i].isdisjoint(ents[j]) and headline[j].isdisjoint(ents[i])) \
-                    and _alike(sem[i], sem[j], NAMED_VECTOR_MIN):
-                sim, by_vector = need, True
-            if sim >= need and abs(times[i] - times[j]) <= WINDOW:
-                pairs.append(Pair(i, j, sim, by_entities, by_vector))
-    pairs.sort(key=lambda p: (-p.similarity, p.i, p.j))
-    return pairs
+            k = ids[t]
+            if 1 < df[k] <= cap:
+                term.append(k)
+                doc.append(i)
+                val.append(x)
+    if not term:
+        return []
+    order = np.lexsort((np.asarray(doc), np.asarray(term)))
+    t_, d_, x_ = (np.asarray(a)[order] for a in (term, doc, val))
+    keys: list[np.ndarray[Any, np.dtype[np.int64]]] = []
+    dots: list[np.ndarray[Any, np.dtype[np.float64]]] = []
+    for k in range(1, max(df[t] for t in term)):
+        same = t_[:-k] == t_[k:]
+        if not same.any():
+            break
+        keys.append(d_[:-k][same].astype(np.int64) * n + d_[k:][same])
+        dots.append(x_[:-k][same] * x_[k:][same])
+    key, where = np.unique(np.concatenate(keys), return_inverse=True)
+    total = np.bincount(where, weights=np.concatenate(dots))
+    return [(int(c) // n, int(c) % n) for c in key[total >= least]]
 
 
 def language_pairs(entries: Sequence[Entry], sig: Signals, sem: Sequence[Vec | None],
@@ -459,8 +495,8 @@ def signals(entries: Sequence[Entry], *, languages: bool = False) -> Signals:
         title_counts.append(_count(title_toks, TITLE_WEIGHT, 10**6, {}))
         counts.append(_count(teaser_toks, 1.0, TEASER_TERMS, dict(title_counts[-1])))
         if ENTITY_MIN > 0:
-            all_ents.append(_entities(title_toks, teaser_toks))
-            title_ents.append(_entities(title_toks, ()))
+            title_ents.append(_names_in(title_toks, 1))
+            all_ents.append(title_ents[-1] | _names_in(teaser_toks[:TEASER_TERMS], 0))
     ents = _rare(all_ents) if ENTITY_MIN > 0 else None
     return Signals(
         vectors=_weigh(counts),

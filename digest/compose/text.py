@@ -41,6 +41,7 @@ _STOP_TEXT = """a about above after again against all also am an and any are as 
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
 
+@lru_cache(maxsize=1 << 13)  # one edition reads each teaser several times
 def plain(text: str) -> str:
     """Tags removed, entities decoded, whitespace collapsed, cut to ``MAX_TEXT``."""
     text = html.unescape(_TAG.sub(" ", text[: MAX_TEXT * 4]))
@@ -62,6 +63,11 @@ def normalise(text: str) -> str:
 def words(text: str) -> list[str]:
     """Words with their case kept ("U.S." becomes "US"; "Russia's" becomes "Russia");
     unspaced Chinese and Japanese text in overlapping pairs of characters (cjk.bigrams)."""
+    return list(_words(text))
+
+
+@lru_cache(maxsize=1 << 14)  # one edition reads each headline and teaser several times
+def _words(text: str) -> tuple[str, ...]:
     out = []
     for w in _WORD.findall(normalise(text)):
         if w[-2:] in ("'s", "’s"):
@@ -70,7 +76,7 @@ def words(text: str) -> list[str]:
             out.append(w)
         else:
             out.extend(bigrams(w))
-    return out
+    return tuple(out)
 
 
 def fold(word: str) -> str:
@@ -100,29 +106,39 @@ def terms(text: str) -> list[str]:
 
 def terms_of(toks: Sequence[str]) -> list[str]:
     """``terms`` of text already split by ``words``."""
-    out = []
-    for w in toks:
-        lw = w.lower()
-        if lw in STOPWORDS or (len(lw) < 2 and lw.isascii()):
-            continue
-        if lw.isdigit() and len(lw) < 2:
-            continue
-        out.append(stem(lw))
-    return out
+    return [t for t in map(_term, toks) if t]
+
+
+@lru_cache(maxsize=1 << 16)  # a day's news uses a few thousand words, over and over
+def _term(word: str) -> str:
+    """A word's term ("": none, a stop word or a one-letter word)."""
+    lw = word.lower()
+    if lw in STOPWORDS or (len(lw) < 2 and lw.isascii()):
+        return ""
+    if lw.isdigit() and len(lw) < 2:
+        return ""
+    return stem(lw)
 
 
 def url_path_parts(url: str | None) -> list[str]:
     """Path segments of a link, lower-cased, without the host, query or file suffix."""
-    if not url:
-        return []
+    return list(_path_parts(url)) if url else []
+
+
+@lru_cache(maxsize=1 << 13)  # one edition reads each link several times
+def _path_parts(url: str) -> tuple[str, ...]:
     try:
         path = unquote(urlsplit(url).path)
     except ValueError:
-        return []
+        return ()
     parts = [p for p in path.lower().split("/") if p]
-    return [re.sub(r"\.(html?|cms|php|aspx?|cfm)$", "", p) for p in parts]
+    return tuple(_SUFFIX.sub("", p) for p in parts)
 
 
+_SUFFIX = re.compile(r"\.(html?|cms|php|aspx?|cfm)$")
+
+
+@lru_cache(maxsize=1 << 13)
 def url_host(url: str | None) -> str:
     if not url:
         return ""
