@@ -512,3 +512,14 @@ def test_bad_topic_words_are_config_errors(edition: dict[str, object], message: 
     with pytest.raises(ConfigError) as err:
         parse_config({"edition": edition}, env={})
     assert str(err.value).startswith(message)
+
+
+def test_words_read_possessives_and_stay_the_callers_own() -> None:
+    from digest.compose.text import words
+
+    assert words("O'Neill's goal: Russia's reply, James’s car") == [
+        "O'Neill", "goal", "Russia", "reply", "James", "car"]
+    assert words("Zürich's U.S. envoy") == ["Zürich", "US", "envoy"]
+    first = words("Serbia gets S-400 system")
+    first.append("changed")  # words are read once per text and cached: a copy each time
+    assert words("Serbia gets S-400 system") == ["Serbia", "gets", "S", "400", "system"]

@@ -278,10 +278,15 @@ def _mentions(
 ) -> list[Mention]:
     lows = [t.lower() for t in toks]
     heads = city_heads() if field != "url" else {}
-    folded = [fold(t) for t in lows] if extra.lookup else lows
     # Only a word that can start a name is looked at (most words start none).
-    starts = [i for i, (low, f) in enumerate(zip(lows, folded, strict=True))
-              if low in _FIRST or low in heads or f in extra.longest]
+    if extra.lookup:
+        folded = [fold(t) for t in lows]
+        starts = [i for i, (low, f) in enumerate(zip(lows, folded, strict=True))
+                  if low in _FIRST or low in heads or f in extra.longest]
+    else:
+        folded = lows
+        can_start = _starts(field == "url")
+        starts = [i for i, low in enumerate(lows) if low in can_start]
     out: list[Mention] = []
     if not starts:
         return out
@@ -342,6 +347,12 @@ def _mentions(
             else:
                 i += 1
     return out
+
+
+@lru_cache(maxsize=2)
+def _starts(url: bool) -> frozenset[str]:
+    """The words that start a gazetteer name, or (not in a link) a city's."""
+    return frozenset(_FIRST) if url else frozenset(_FIRST).union(city_heads())
 
 
 def _configured(toks: Sequence[str], lows: Sequence[str], i: int, field: str,
@@ -487,7 +498,7 @@ def _url_words(url: str | None) -> tuple[list[str], str]:
     hints: list[str] = []
     slug_parts: list[str] = []
     for k, p in enumerate(parts):
-        base = re.sub(r"-?\d+$", "", p)
+        base = _NUMBER_END.sub("", p)
         if base in gz.URL_PLACES:
             if gz.URL_PLACES[base]:
                 hints.append(gz.URL_PLACES[base])
@@ -959,6 +970,8 @@ def _topic_lookup() -> dict[str, str]:
 
 
 _TOPIC_LOOKUP = _topic_lookup()
+_NUMBER_END = re.compile(r"-?\d+$")  # a link part's article number ("world-12345")
+_CATEGORY_SPLIT = re.compile(r"[/\s,&()-]+")
 _TOPIC_PHRASE = 3  # words in the longest topic phrase read
 # each word that starts a topic phrase → the most words such a phrase has (most words start
 # none, and are passed over at once)
@@ -987,7 +1000,7 @@ def _section_topics(url: str | None, categories: Iterable[str]) -> list[tuple[st
     out: list[tuple[str, str, float]] = []
     parts = url_path_parts(url)
     for p in parts[:3]:
-        for key in (p, p.split("-")[0], re.sub(r"-?\d+$", "", p)):
+        for key in (p, p.split("-")[0], _NUMBER_END.sub("", p)):
             if key in SECTION_TOPICS:
                 w = _BACKDROP_FACTOR if key in _BACKDROP else 1.0
                 out.append((SECTION_TOPICS[key], f"URL section /{p}/", _STRONG * w))
@@ -997,7 +1010,7 @@ def _section_topics(url: str | None, categories: Iterable[str]) -> list[tuple[st
         if low.startswith(("coronavirus", "covid")):  # a season's backdrop, see _BACKDROP
             out.append(("Health", f"category '{cat}'", _STRONG * _BACKDROP_FACTOR))
             continue
-        for key in (low, *re.split(r"[/\s,&()-]+", low)):
+        for key in (low, *_CATEGORY_SPLIT.split(low)):
             topic = SECTION_TOPICS.get(key) or (_TOPIC_LOOKUP.get(key) if key == low else None)
             if topic:
                 out.append((topic, f"category '{cat}'", _STRONG))
@@ -1010,7 +1023,11 @@ def _word_topics(text: str, weight: float, field: str) -> list[tuple[str, float,
     out: list[tuple[str, float, str]] = []
     i = 0
     while i < len(lows):
-        for n in range(min(_TOPIC_FIRST.get(lows[i], 0), len(lows) - i), 0, -1):
+        longest = _TOPIC_FIRST.get(lows[i])
+        if longest is None:  # most words
+            i += 1
+            continue
+        for n in range(min(longest, len(lows) - i), 0, -1):
             phrase = " ".join(lows[i : i + n])
             topic = _TOPIC_LOOKUP.get(phrase)
             if topic:

@@ -16,6 +16,8 @@ import math
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import repeat
+from operator import mul
 from typing import Any
 
 import numpy as np
@@ -444,7 +446,8 @@ def _alike(a: Vec | None, b: Vec | None, least: float = VECTOR_MIN) -> bool:
 def _cosine(a: Vector, b: Vector) -> float:
     if len(a) > len(b):
         a, b = b, a
-    return sum(x * b.get(t, 0.0) for t, x in a.items())
+    dot: float = sum(map(mul, a.values(), map(b.get, a, repeat(0.0))))
+    return dot
 
 
 def _add(total: Vector, v: Vector) -> None:

@@ -43,6 +43,8 @@ _LANGUAGES_OF: dict[str, tuple[str, ...]] = {}
 for _lang, _small in SMALL_WORDS.items():
     for _w in _small:
         _LANGUAGES_OF[_w] = (*_LANGUAGES_OF.get(_w, ()), _lang)
+# each small word → (language, its share) for every language that has it
+_SHARES = {w: tuple((lang, 1 / len(langs)) for lang in langs) for w, langs in _LANGUAGES_OF.items()}
 MIN_HITS = 2  # a language needs at least this many of its small words in the text
 MARGIN = 1.5  # ... and this many times the next language's count
 
@@ -62,7 +64,7 @@ def _both(toks: Sequence[str]) -> tuple[dict[str, float], dict[str, float]]:
     shares = dict.fromkeys(SMALL_WORDS, 0.0)
     n = len(toks)
     for k, t in enumerate(toks):
-        langs = _LANGUAGES_OF.get(t.lower())
+        langs = _SHARES.get(t.lower())
         if not langs:
             continue
         if t[:1].isupper():
@@ -71,9 +73,9 @@ def _both(toks: Sequence[str]) -> tuple[dict[str, float], dict[str, float]]:
         elif k > 0 and (toks[k - 1][:1].isupper() or toks[k - 1].lower() in _LANGUAGES_OF) \
                 and _in_name(toks, k):
             continue
-        for lang in langs:
+        for lang, share in langs:
             counts[lang] += 1
-            shares[lang] += 1 / len(langs)
+            shares[lang] += share
     return counts, shares
 
 

@@ -16,7 +16,9 @@ MAX_TEXT = 1200  # characters of teaser read; a huge teaser says no more about t
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
-_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)?")
+# a word (letters and digits, with one inner apostrophe: "O'Neill", "don't"), its
+# possessive "'s" read and left out ("Russia's" is "Russia")
+_WORD = re.compile(r"([^\W_]+(?:['’](?!s\b)[^\W_]+)?)(?:['’]s\b)?")
 _ABBREV = (
     (re.compile(r"\bU\.\s?S\.(?:\s?A\.)?"), "US"),
     (re.compile(r"\bU\.\s?K\."), "UK"),
@@ -68,10 +70,11 @@ def words(text: str) -> list[str]:
 
 @lru_cache(maxsize=1 << 14)  # one edition reads each headline and teaser several times
 def _words(text: str) -> tuple[str, ...]:
+    text = normalise(text)
+    if text.isascii():
+        return tuple(_WORD.findall(text))
     out = []
-    for w in _WORD.findall(normalise(text)):
-        if w[-2:] in ("'s", "’s"):
-            w = w[:-2]
+    for w in _WORD.findall(text):
         if w.isascii() or not needs_split(w):
             out.append(w)
         else:
