@@ -347,7 +347,8 @@ def clear_caches() -> None:
     """Forget every word, stem and host read so far, as a new process starts (a benchmark's
     runs each start so)."""
     for cached in (text._words, text._term, text.stem, text.plain, text._path_parts, text.url_host,
-                   classify._mentions_read, markets._low, regionmodel._home_code):
+                   classify._mentions_read, gazetteer.is_platform, markets._low,
+                   regionmodel._home_code):
         cached.cache_clear()
 
 

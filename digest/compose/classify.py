@@ -293,8 +293,8 @@ def _mentions(
     at = frozenset(starts)
     research = research and field != "url"
     foreign: list[bool | None] = [None]  # read when a particle comes before a place
-    i = starts[0]
-    while i < len(toks):
+    i, end = starts[0], len(toks)
+    while i < end:
         if i not in at:  # on to the next word that can start a name
             k = bisect_left(starts, i)
             if k == len(starts):
@@ -601,7 +601,7 @@ def _place(
     weighed: dict[str, float],
 ) -> Placement:
     story_words = words(title) + words(teaser)
-    study = not _RESEARCH.isdisjoint(w.lower() for w in story_words)
+    study = not _RESEARCH.isdisjoint(map(str.lower, story_words))
     mentions = find_mentions(title, "title", 0, extra, study)
     mentions += find_mentions(" , ".join(categories), "categories", 1000, extra, study)
     hints, slug = _url_words(url)
@@ -1021,13 +1021,13 @@ def _section_topics(url: str | None, categories: Iterable[str]) -> list[tuple[st
 def _word_topics(text: str, weight: float, field: str) -> list[tuple[str, float, str]]:
     lows = [w.lower() for w in words(text)]
     out: list[tuple[str, float, str]] = []
-    i = 0
-    while i < len(lows):
+    i, end = 0, len(lows)
+    while i < end:
         longest = _TOPIC_FIRST.get(lows[i])
         if longest is None:  # most words
             i += 1
             continue
-        for n in range(min(longest, len(lows) - i), 0, -1):
+        for n in range(min(longest, end - i), 0, -1):
             phrase = " ".join(lows[i : i + n])
             topic = _TOPIC_LOOKUP.get(phrase)
             if topic:

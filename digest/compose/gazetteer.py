@@ -11,6 +11,8 @@ letter (see classify.py), so "Turkey" is a country and "turkey" a bird.
 
 from __future__ import annotations
 
+import functools
+
 REGIONS: tuple[str, ...] = (
     "Germany", "Europe", "Americas", "Middle East", "Africa", "Asia", "Oceania", "World",
 )
@@ -441,6 +443,7 @@ def on_domain(host: str, domain: str) -> bool:
     return host == domain or host.endswith("." + domain)
 
 
+@functools.lru_cache(maxsize=1024)  # a few hosts, many stories
 def is_platform(host: str) -> bool:
     return any(on_domain(host, h) for h in PLATFORM_HOSTS)
 

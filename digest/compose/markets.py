@@ -167,7 +167,10 @@ def market_in(toks: Sequence[str]) -> str | None:
     lows = [_low(w) for w in toks]
     if tuple(lows[:2]) in IDIOMS:
         return ""
-    kinds = ["stocks" if _wall_street(lows, i) else KINDS.get(low) for i, low in enumerate(lows)]
+    kinds = [KINDS.get(low) for low in lows]
+    for i in range(1, len(lows)):
+        if lows[i] == "street" and _wall_street(lows, i):
+            kinds[i] = "stocks"
     for i, kind in enumerate(kinds[:LEAD]):
         if kind is not None and any(lows[j] in ALL_MOVES
                                     for j in range(i + 1, min(i + 2 + MERGE_GAP, len(lows)))):
