@@ -591,6 +591,21 @@ def test_a_market_move_is_placed_by_its_market_not_by_what_moved_it() -> None:
                  wrap)[0] == "World"
 
 
+def test_a_currencys_own_country_among_the_causes_places_the_move_there() -> None:
+    # the yen's move told from Japan's news is Japan's story, in any language
+    placed = place("Yen slides after Japan election result", "", (), None, REGIONS)
+    assert (placed.region, placed.countries, placed.kicker) == ("Asia", ("JP",), "Japan")
+    assert "'Japan' (title) → JP" in placed.reasons[0]
+    assert where("Yen se dispara por apuestas a alzas de tasas en Japón") == ("Asia", ("JP",))
+    assert where("Rupee falls as India trade deficit widens") == ("Asia", ("IN",))
+    # another country among the causes is still only what moved it
+    placed = place("Yen slides after US jobs data", "", (), None, REGIONS)
+    assert placed.region == "World"
+    assert "what moved it ('US')" in placed.reasons[0]
+    # and a market that is no national currency keeps its causes aside as before
+    assert where("Stocks fall after Japan election result")[0] == "World"
+
+
 def test_a_market_move_in_another_language_is_placed_by_its_market() -> None:
     # gold moved by US data: what moved it is no place of gold's
     placed = place("Oro cae tras sólidos datos de empleo en EEUU", "", (), None, REGIONS)

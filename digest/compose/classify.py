@@ -550,7 +550,8 @@ def _market_split(title: str, mentions: Sequence[Mention]) -> tuple[list[Mention
     market move ("Oil jumps after US strike" beside "US strikes Iranian launchers" is the
     strike's story)."""
     title = _no_us_dollar(title)  # word positions as find_mentions counted them
-    causes: list[tuple[int, int]] = []  # word positions of the causes, per headline
+    # word positions of the causes, per headline, with the homes of the currencies moved
+    causes: list[tuple[int, int, frozenset[str]]] = []
     offset = 0
     for part in title.split(" | "):
         lows = [t.lower() for t in words(part)]
@@ -559,10 +560,13 @@ def _market_split(title: str, mentions: Sequence[Mention]) -> tuple[list[Mention
             return None  # a telling that is no market move: the story is the event itself
         cause = markets.cause_at(lows, move)
         if cause is not None:
-            causes.append((offset + cause, offset + len(lows)))
+            causes.append((offset + cause, offset + len(lows), markets.homes_before(lows, move)))
         offset += len(lows)
     named = [m for m in mentions if m.field == "title" and m.code not in ("", "-")]
-    moved = [m for m in named if any(a < m.position < b for a, b in causes)]
+    # a currency's own country among the causes is where the story is ("Yen slides after
+    # Japan election result"): not what moved it (markets.CURRENCY_HOMES)
+    moved = [m for m in named
+             if any(a < m.position < b and m.code not in homes for a, b, homes in causes)]
     if not moved:
         return None
     names = ", ".join(dict.fromkeys(f"'{m.text}'" for m in moved))

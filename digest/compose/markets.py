@@ -92,6 +92,34 @@ def cause_at(lows: Sequence[str], move: int) -> int | None:
                  if lows[k] in CAUSES or _low(lows[k]) in FOREIGN_CAUSES), None)
 
 
+# A national currency's own country: named among what moved it ("Yen slides after Japan
+# election result", "Rupee falls as India trade deficit widens", "Yen se dispara por apuestas
+# a alzas de tasas en Japón") it is the market's home, so the story is that country's. A
+# currency of several countries counts for each (the rupee of India, Pakistan, Sri Lanka and
+# Nepal). The dollar and the euro are left out: the world's currencies, whose moves are
+# placed by the places named, as before.
+CURRENCY_HOMES: dict[str, frozenset[str]] = {
+    "yen": frozenset({"JP"}), "yuan": frozenset({"CN"}), "renminbi": frozenset({"CN"}),
+    "rupee": frozenset({"IN", "PK", "LK", "NP"}), "rupia": frozenset({"IN", "PK", "LK", "NP"}),
+    "ringgit": frozenset({"MY"}), "rand": frozenset({"ZA"}), "lira": frozenset({"TR"}),
+    "peso": frozenset({"MX", "PH", "AR", "CL", "CO", "UY"}),
+    "pesos": frozenset({"MX", "PH", "AR", "CL", "CO", "UY"}),
+    "rouble": frozenset({"RU"}), "ruble": frozenset({"RU"}), "rublo": frozenset({"RU"}),
+    "baht": frozenset({"TH"}), "rupiah": frozenset({"ID"}), "won": frozenset({"KR"}),
+    "naira": frozenset({"NG"}), "shekel": frozenset({"IL"}), "hryvnia": frozenset({"UA"}),
+    "sterling": frozenset({"GB"}), "zloty": frozenset({"PL"}), "forint": frozenset({"HU"}),
+}
+
+
+def homes_before(lows: Sequence[str], move: int) -> frozenset[str]:
+    """The countries of the national currencies named before a market's ``move`` (the
+    market itself; ``CURRENCY_HOMES``)."""
+    found: frozenset[str] = frozenset()
+    for w in lows[:move]:
+        found |= CURRENCY_HOMES.get(_low(w), frozenset())
+    return found
+
+
 # For the merge: which market a report is about, in the wire's languages (English, Spanish,
 # Portuguese, Italian, French, German; lower-case, accents off). "" is a market not said
 # ("markets", "mercados", "futures").
