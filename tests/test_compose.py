@@ -523,3 +523,14 @@ def test_words_read_possessives_and_stay_the_callers_own() -> None:
     first = words("Serbia gets S-400 system")
     first.append("changed")  # words are read once per text and cached: a copy each time
     assert words("Serbia gets S-400 system") == ["Serbia", "gets", "S", "400", "system"]
+
+
+def test_an_edition_reads_each_text_once_and_keeps_none_of_them_after() -> None:
+    from digest.compose import classify, text
+
+    text.words("A headline read before the edition")
+    edition = build(FERRY)
+    assert len(edition.stories) == 1
+    # a long-running process (digest serve) holds no edition's headlines, teasers or places
+    for cached in (text._words, text.plain, classify._mentions_read, text.stem):
+        assert cached.cache_info().currsize == 0

@@ -344,8 +344,8 @@ def _topics(cfg: EditionConfig) -> tuple[str, ...]:
 
 
 def clear_caches() -> None:
-    """Forget every word, stem and host read so far, as a new process starts (a benchmark's
-    runs each start so)."""
+    """Forget every text, word, stem and host read so far, as a new process starts
+    (``group_stories`` does so when it is done; a benchmark's runs each start so)."""
     for cached in (text._words, text._term, text.stem, text.plain, text._path_parts, text.url_host,
                    classify._mentions_read, gazetteer.is_platform, markets._low,
                    regionmodel._home_code):
@@ -358,7 +358,20 @@ def group_stories(
     cfg: EditionConfig,
     now: dt.datetime,
 ) -> list[tuple[Story, list[Entry]]]:
-    """Merged and classified stories (with their entries), in no particular order."""
+    """Merged and classified stories (with their entries), in no particular order. Each
+    text is read once (cached) while they are composed, and forgotten after."""
+    try:
+        return _group_stories(entries, feeds, cfg, now)
+    finally:
+        clear_caches()  # a long-running process keeps no edition's texts
+
+
+def _group_stories(
+    entries: Sequence[Entry],
+    feeds: Mapping[str, Feed],
+    cfg: EditionConfig,
+    now: dt.datetime,
+) -> list[tuple[Story, list[Entry]]]:
     known = [e for e in entries if e.feed_url in feeds]
     regions = country_regions(cfg.regions)
     found = cluster_explained(known, cfg.similarity, use_vectors=cfg.text_model)

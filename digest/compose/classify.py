@@ -23,7 +23,7 @@ from digest.compose import gazetteer as gz
 from digest.compose import language, markets
 from digest.compose.cjk import OwnNames, has_cjk, place_names
 from digest.compose.places import city_heads, city_index
-from digest.compose.text import fold, normalise, url_host, url_path_parts, words
+from digest.compose.text import PER_TEXT, fold, normalise, url_host, url_path_parts, words
 
 KNOWN_TOPICS: tuple[str, ...] = (
     "Politics", "Business", "Science & Technology", "Environment", "Health", "Culture", "Sports",
@@ -266,7 +266,7 @@ def mentions_in(
             for m in _mentions_read(tuple(toks), kind, research, who)]
 
 
-@lru_cache(maxsize=1 << 14)
+@lru_cache(maxsize=PER_TEXT)
 def _mentions_read(toks: tuple[str, ...], field: str, research: bool,
                    who: frozenset[int]) -> tuple[Mention, ...]:
     return tuple(_mentions(toks, field, 0, NO_EXTRA, research, who))

@@ -13,6 +13,9 @@ from digest.compose.cjk import bigrams, has_cjk, needs_split
 from digest.types import Entry
 
 MAX_TEXT = 1200  # characters of teaser read; a huge teaser says no more about the event
+# Texts read once per edition and kept until it is composed (digest.compose.clear_caches):
+# room for the headlines, teasers and links of some 20,000 entries
+PER_TEXT = 1 << 16
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
@@ -43,7 +46,7 @@ _STOP_TEXT = """a about above after again against all also am an and any are as 
 STOPWORDS = frozenset(_STOP_TEXT.split())
 
 
-@lru_cache(maxsize=1 << 13)  # one edition reads each teaser several times
+@lru_cache(maxsize=PER_TEXT)  # one edition reads each teaser several times
 def plain(text: str) -> str:
     """Tags removed, entities decoded, whitespace collapsed, cut to ``MAX_TEXT``."""
     text = html.unescape(_TAG.sub(" ", text[: MAX_TEXT * 4]))
@@ -68,7 +71,7 @@ def words(text: str) -> list[str]:
     return list(_words(text))
 
 
-@lru_cache(maxsize=1 << 14)  # one edition reads each headline and teaser several times
+@lru_cache(maxsize=PER_TEXT)  # one edition reads each headline and teaser several times
 def _words(text: str) -> tuple[str, ...]:
     text = normalise(text)
     if text.isascii():
@@ -128,7 +131,7 @@ def url_path_parts(url: str | None) -> list[str]:
     return list(_path_parts(url)) if url else []
 
 
-@lru_cache(maxsize=1 << 13)  # one edition reads each link several times
+@lru_cache(maxsize=PER_TEXT)  # one edition reads each link several times
 def _path_parts(url: str) -> tuple[str, ...]:
     try:
         path = unquote(urlsplit(url).path)
@@ -141,7 +144,7 @@ def _path_parts(url: str) -> tuple[str, ...]:
 _SUFFIX = re.compile(r"\.(html?|cms|php|aspx?|cfm)$")
 
 
-@lru_cache(maxsize=1 << 13)
+@lru_cache(maxsize=PER_TEXT)
 def url_host(url: str | None) -> str:
     if not url:
         return ""
