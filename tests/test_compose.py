@@ -534,3 +534,29 @@ def test_an_edition_reads_each_text_once_and_keeps_none_of_them_after() -> None:
     # a long-running process (digest serve) holds no edition's headlines, teasers or places
     for cached in (text._words, text.plain, classify._mentions_read, text.stem):
         assert cached.cache_info().currsize == 0
+
+
+def test_candidate_pairs_are_every_pair_whose_shared_rare_terms_reach_the_floor() -> None:
+    import random
+
+    from digest.compose import cluster
+
+    rng = random.Random(7)
+    vocab = [f"w{k}" for k in range(60)]
+    vecs = [{t: rng.random() for t in rng.sample(vocab, rng.randint(1, 6))} for _ in range(80)]
+    for v in vecs[:40]:
+        v["common"] = 1.0  # in more than MAX_DF_SHARE of the entries: passed over
+    alone = [k % 9 == 0 for k in range(80)]  # roundups: never a candidate
+    n = len(vecs)
+    cap = max(cluster.MIN_DF_CAP, int(cluster.MAX_DF_SHARE * n))
+    df = {t: sum(t in v for v in vecs) for t in [*vocab, "common"]}
+    assert df["common"] > cap
+    for least in (0.0, 0.2, 0.5):
+        want = {(i, j) for i in range(n) for j in range(i + 1, n)
+                if not alone[i] and not alone[j]
+                and (shared := [t for t in vecs[i] if t in vecs[j] and df[t] <= cap])
+                and sum(vecs[i][t] * vecs[j][t] for t in shared) >= least - 1e-12}
+        got = set(cluster._candidates(vecs, alone, least))
+        assert got == want and want
+    # a term shared only with a roundup gives no pair (and no error)
+    assert cluster._candidates([{"a": 1.0}, {"a": 1.0}], [False, True], 0.0) == []

@@ -309,7 +309,8 @@ def _candidates(
     """The pairs (i < j, neither ``alone``) whose shared rare terms give a dot product of at
     least ``least`` (a term in more than ``MAX_DF_SHARE`` of the entries is passed over).
     Every pair of entries sharing a term is weighed at once (numpy): the term's entries,
-    sorted, are paired with the entry k places on, for k up to the most entries of a term."""
+    sorted, are paired with the entry k places on, for each k, over the entries that have
+    k more of their term after them (so the work is the number of pairs)."""
     n = len(vecs)
     cap = max(MIN_DF_CAP, int(MAX_DF_SHARE * n))
     ids: dict[str, int] = {}
@@ -335,15 +336,22 @@ def _candidates(
     if not term:
         return []
     order = np.lexsort((np.asarray(doc), np.asarray(term)))
-    t_, d_, x_ = (np.asarray(a)[order] for a in (term, doc, val))
+    t_ = np.asarray(term)[order]
+    d_ = np.asarray(doc, dtype=np.int64)[order]
+    x_ = np.asarray(val)[order]
+    first = np.flatnonzero(np.r_[True, t_[1:] != t_[:-1]])  # where each term's entries start
+    ends = np.r_[first[1:], len(t_)]
+    after = np.repeat(ends, ends - first) - np.arange(len(t_)) - 1  # of its term, after it
+    by_after = np.argsort(-after, kind="stable")
+    most = -after[by_after]  # ascending, for searchsorted
     keys: list[np.ndarray[Any, np.dtype[np.int64]]] = []
     dots: list[np.ndarray[Any, np.dtype[np.float64]]] = []
-    for k in range(1, max(df[t] for t in term)):
-        same = t_[:-k] == t_[k:]
-        if not same.any():
-            break
-        keys.append(d_[:-k][same].astype(np.int64) * n + d_[k:][same])
-        dots.append(x_[:-k][same] * x_[k:][same])
+    for k in range(1, int(-most[0]) + 1):
+        p = by_after[: int(np.searchsorted(most, -k, side="right"))]
+        keys.append(d_[p] * n + d_[p + k])
+        dots.append(x_[p] * x_[p + k])
+    if not keys:  # no term left with two entries (the others were roundups)
+        return []
     key, where = np.unique(np.concatenate(keys), return_inverse=True)
     total = np.bincount(where, weights=np.concatenate(dots))
     return [(int(c) // n, int(c) % n) for c in key[total >= least]]
