@@ -520,6 +520,7 @@ def test_words_read_possessives_and_stay_the_callers_own() -> None:
     assert words("O'Neill's goal: Russia's reply, James’s car") == [
         "O'Neill", "goal", "Russia", "reply", "James", "car"]
     assert words("Zürich's U.S. envoy") == ["Zürich", "US", "envoy"]
+    assert words("Russia's_war, it'sé") == ["Russia", "war", "it'sé"]  # "_" ends a word
     first = words("Serbia gets S-400 system")
     first.append("changed")  # words are read once per text and cached: a copy each time
     assert words("Serbia gets S-400 system") == ["Serbia", "gets", "S", "400", "system"]

@@ -21,7 +21,7 @@ _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
 # a word (letters and digits, with one inner apostrophe: "O'Neill", "don't"), its
 # possessive "'s" read and left out ("Russia's" is "Russia")
-_WORD = re.compile(r"([^\W_]+(?:['’](?!s\b)[^\W_]+)?)(?:['’]s\b)?")
+_WORD = re.compile(r"([^\W_]+(?:['’](?!s(?![^\W_]))[^\W_]+)?)(?:['’]s(?![^\W_]))?")
 _ABBREV = (
     (re.compile(r"\bU\.\s?S\.(?:\s?A\.)?"), "US"),
     (re.compile(r"\bU\.\s?K\."), "UK"),
