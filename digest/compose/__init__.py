@@ -361,28 +361,18 @@ def group_stories(
     """Merged and classified stories (with their entries), in no particular order. Each
     text is read once (cached) while they are composed, and forgotten after."""
     try:
-        return _group_stories(entries, feeds, cfg, now)
+        known = [e for e in entries if e.feed_url in feeds]
+        found = cluster_explained(known, cfg.similarity, use_vectors=cfg.text_model)
+        groups = [[known[i] for i in idx] for idx, _ in found]
+        merged = [merge(group, feeds, now, how)
+                  for group, (_, how) in zip(groups, found, strict=True)]
+        reads = [_read(story, group, feeds) for story, group in zip(merged, groups, strict=True)]
+        story_vectors = _story_vectors(groups) if cfg.text_model else ([], [])
+        topics = _story_topics(story_vectors, reads, cfg)
+        extra = extra_places(cfg.places, cfg.not_places)
+        placed = _placements(story_vectors, reads, cfg, country_regions(cfg.regions), extra)
     finally:
         clear_caches()  # a long-running process keeps no edition's texts
-
-
-def _group_stories(
-    entries: Sequence[Entry],
-    feeds: Mapping[str, Feed],
-    cfg: EditionConfig,
-    now: dt.datetime,
-) -> list[tuple[Story, list[Entry]]]:
-    known = [e for e in entries if e.feed_url in feeds]
-    regions = country_regions(cfg.regions)
-    found = cluster_explained(known, cfg.similarity, use_vectors=cfg.text_model)
-    groups = [[known[i] for i in idx] for idx, _ in found]
-    merged = [merge(group, feeds, now, how)
-              for group, (_, how) in zip(groups, found, strict=True)]
-    reads = [_read(story, group, feeds) for story, group in zip(merged, groups, strict=True)]
-    story_vectors = _story_vectors(groups) if cfg.text_model else ([], [])
-    topics = _story_topics(story_vectors, reads, cfg)
-    extra = extra_places(cfg.places, cfg.not_places)
-    placed = _placements(story_vectors, reads, cfg, regions, extra)
     return [
         (_classify(story, where, topic), group)
         for story, group, where, topic in zip(merged, groups, placed, topics, strict=True)

@@ -98,16 +98,15 @@ def cause_at(lows: Sequence[str], move: int) -> int | None:
 # currency of several countries counts for each (the rupee of India, Pakistan, Sri Lanka and
 # Nepal). The dollar and the euro are left out: the world's currencies, whose moves are
 # placed by the places named, as before.
+_CURRENCY_HOMES = {  # the currency's words (English, Spanish, Portuguese) → its countries
+    "yen": "JP", "yuan renminbi": "CN", "rupee rupia": "IN PK LK NP", "ringgit": "MY",
+    "rand": "ZA", "lira": "TR", "peso pesos": "MX PH AR CL CO UY", "rouble ruble rublo": "RU",
+    "baht": "TH", "rupiah": "ID", "won": "KR", "naira": "NG", "shekel": "IL", "hryvnia": "UA",
+    "sterling": "GB", "zloty": "PL", "forint": "HU",
+}
 CURRENCY_HOMES: dict[str, frozenset[str]] = {
-    "yen": frozenset({"JP"}), "yuan": frozenset({"CN"}), "renminbi": frozenset({"CN"}),
-    "rupee": frozenset({"IN", "PK", "LK", "NP"}), "rupia": frozenset({"IN", "PK", "LK", "NP"}),
-    "ringgit": frozenset({"MY"}), "rand": frozenset({"ZA"}), "lira": frozenset({"TR"}),
-    "peso": frozenset({"MX", "PH", "AR", "CL", "CO", "UY"}),
-    "pesos": frozenset({"MX", "PH", "AR", "CL", "CO", "UY"}),
-    "rouble": frozenset({"RU"}), "ruble": frozenset({"RU"}), "rublo": frozenset({"RU"}),
-    "baht": frozenset({"TH"}), "rupiah": frozenset({"ID"}), "won": frozenset({"KR"}),
-    "naira": frozenset({"NG"}), "shekel": frozenset({"IL"}), "hryvnia": frozenset({"UA"}),
-    "sterling": frozenset({"GB"}), "zloty": frozenset({"PL"}), "forint": frozenset({"HU"}),
+    word: frozenset(codes.split()) for names, codes in _CURRENCY_HOMES.items()
+    for word in names.split()
 }
 
 

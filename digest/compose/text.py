@@ -19,6 +19,7 @@ PER_TEXT = 1 << 16
 
 _TAG = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+_SUFFIX = re.compile(r"\.(html?|cms|php|aspx?|cfm)$")  # a link's file suffix
 # a word (letters and digits, with one inner apostrophe: "O'Neill", "don't"), its
 # possessive "'s" read and left out ("Russia's" is "Russia")
 _WORD = re.compile(r"([^\W_]+(?:['’](?!s(?![^\W_]))[^\W_]+)?)(?:['’]s(?![^\W_]))?")
@@ -139,9 +140,6 @@ def _path_parts(url: str) -> tuple[str, ...]:
         return ()
     parts = [p for p in path.lower().split("/") if p]
     return tuple(_SUFFIX.sub("", p) for p in parts)
-
-
-_SUFFIX = re.compile(r"\.(html?|cms|php|aspx?|cfm)$")
 
 
 @lru_cache(maxsize=PER_TEXT)
