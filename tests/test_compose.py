@@ -561,3 +561,52 @@ def test_candidate_pairs_are_every_pair_whose_shared_rare_terms_reach_the_floor(
         assert got == want and want
     # a term shared only with a roundup gives no pair (and no error)
     assert cluster._candidates([{"a": 1.0}, {"a": 1.0}], [False, True], 0.0) == []
+
+
+_PLACES = ("France", "Japan", "Brazil", "Kenya", "Canada", "Peru", "Egypt", "Iran", "India",
+           "Chile", "Norway", "Poland", "Ghana", "Vietnam", "Mexico", "Spain", "Italy",
+           "Greece", "Nigeria", "Fiji", "Thailand", "Iraq", "Sweden", "Bolivia", "Senegal",
+           "Nepal", "Cuba", "Austria", "Hamburg", "Australia", "Argentina", "Colombia",
+           "Morocco", "Tanzania", "Indonesia", "Pakistan", "Portugal", "Samoa", "Qatar")
+
+
+def _distinct(n: int) -> list[Entry]:
+    """``n`` one-outlet stories that share no word, each naming its own country, with
+    topic words and ages that vary."""
+    kinds = ("election vote", "football match", "vaccine hospital", "stocks bank",
+             "museum film", "climate flood")
+    return [entry((DW, BBC, AJ, NYT)[k % 4],
+                  f"{_PLACES[k]}: Zorvak{k} quindle{k} {kinds[k % len(kinds)].split()[0]}",
+                  f"Brannock{k} tells of {kinds[k % len(kinds)]} in {_PLACES[k]}.",
+                  hours_ago=1 + (k * 7) % 20) for k in range(n)]
+
+
+@pytest.mark.parametrize("group_by", ["region", "topic", "feed"])
+def test_an_edition_reads_only_the_stories_it_can_show_and_shows_the_same_ones(
+    group_by: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import digest.compose as compose
+
+    entries = FERRY + _distinct(len(_PLACES))
+    placed: list[str] = []
+    real_place = compose.place
+
+    def counted(titles: str, *args: object, **kwargs: object) -> object:
+        placed.append(titles)
+        return real_place(titles, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(compose, "place", counted)
+    for items, per in ((5, 2), (12, 0), (30, 3), (100, 4)):
+        for first_batch in (4, 32):
+            monkeypatch.setattr(compose, "_FIRST_BATCH", first_batch)
+            placed.clear()
+            shown = build(entries, group_by=group_by, max_items=items, max_per_section=per)
+            read = len(placed)
+            monkeypatch.setattr(compose, "_FIRST_BATCH", 10**6)  # every story at once
+            everything = build(entries, group_by=group_by, max_items=items,
+                               max_per_section=per)
+            assert shown == everything, (items, per, first_batch)
+            assert len(placed) - read == len(_PLACES) + 1  # every story, the ferry merged
+            if items == 5 and first_batch == 4:
+                assert read < 20  # heaviest first, only until the edition is full
+    assert {s.region for s in everything.stories} >= {"Europe", "Asia", "Americas", "Africa"}

@@ -22,7 +22,8 @@ def weight(priorities: Iterable[int], when: dt.datetime, now: dt.datetime) -> fl
     return round(sum(1.0 + 0.5 * p for p in priorities) + recency, 4)
 
 
-def _order_key(story: Story) -> tuple[float, float, str]:
+def rank_key(story: Story) -> tuple[float, float, str]:
+    """Heaviest first, then newest, then by id: the order stories make the edition in."""
     when = story.published or story.first_seen_at
     return (-story.weight, -when.timestamp(), story.id)
 
@@ -41,7 +42,7 @@ def arrange(
     edition's first story, ``Edition.top``, is the heaviest one. Within a section the
     heaviest story comes first.
     """
-    ranked = sorted(placed, key=lambda p: _order_key(p[1]))
+    ranked = sorted(placed, key=lambda p: rank_key(p[1]))
     chosen: dict[str, list[Story]] = {}
     total = 0
     for name, story in ranked:
