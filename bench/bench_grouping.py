@@ -11,7 +11,10 @@ The topic model reads each entry's sentence vector, which `digest collect` compu
 per new entry and stores (digest.pipeline.ensure_vectors): the vectors are made first, and
 that cost (per entry, at collect time, measured on 200 entries) is printed on its own;
 grouping is then timed with every entry's own vector (edition.text_model on, the default:
-topics and cross-outlet merging read them) and without them (rules alone). A fixed Python loop
+topics and cross-outlet merging read them) and without them (rules alone). An edition places
+and files only the stories that can make it (the heaviest, until it is full); "every story"
+times the grouping with every story placed and given a topic (``group_stories``, as
+eval_grouping.py and ``digest edition show`` of a whole batch would read it). A fixed Python loop
 is timed between the runs: the machine's speed at that moment, so that a slow run can be told
 from slow code (the grouping's time in loops is comparable between runs and machines).
 """
@@ -29,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from eval_grouping import feeds_dir, load_day, with_vectors
 
-from digest.compose import clear_caches, compose_edition, vectors
+from digest.compose import clear_caches, compose_edition, group_stories, vectors
 from digest.config import EditionConfig
 from digest.types import Entry, Feed
 
@@ -98,8 +101,9 @@ def main(argv: list[str]) -> int:
           f"per entry, measured on {len(sample)}")
     with_vec = with_vectors(entries)  # every entry's own vector (cached between runs)
     timings: dict[str, list[float]] = {
-        "region": [], "topic": [], "feed": [], "topic, rules only": []
+        "region": [], "topic": [], "feed": [], "topic, rules only": [], "region, every story": []
     }
+    by_url = {f.url: f for f in feeds}
     loops: list[float] = []
     for _ in range(runs):
         loops.append(reference_loop())
@@ -109,16 +113,19 @@ def main(argv: list[str]) -> int:
                                 text_model="rules" not in mode)
             clear_caches()  # each run starts as a new process would: nothing cached
             start = time.perf_counter()
-            edition = compose_edition(
-                with_vec, feeds, cfg, newsletter="bench", date=NOW.date(), now=NOW,
-                window_start=NOW - dt.timedelta(days=1), window_end=NOW,
-            )
+            if "every" in mode:
+                group_stories(with_vec, by_url, cfg, NOW)
+            else:
+                edition = compose_edition(
+                    with_vec, feeds, cfg, newsletter="bench", date=NOW.date(), now=NOW,
+                    window_start=NOW - dt.timedelta(days=1), window_end=NOW,
+                )
             timings[mode].append(time.perf_counter() - start)
     print(f"grouping {len(entries)} entries from {len(feeds)} feeds, median of {runs} runs:")
     for mode, t in timings.items():
         med = statistics.median(t)
         verdict = "ok" if med < 1.0 else "SLOW (goal < 1 s)"
-        print(f"  group_by={mode:17} {med * 1000:7.1f} ms  (min {min(t) * 1000:.1f}, "
+        print(f"  group_by={mode:19} {med * 1000:7.1f} ms  (min {min(t) * 1000:.1f}, "
               f"max {max(t) * 1000:.1f})  {verdict}")
     print(f"  last edition: {len(edition.stories)} stories in {len(edition.sections)} sections")
     loop = statistics.median(loops)

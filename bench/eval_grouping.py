@@ -585,6 +585,7 @@ def main(argv: list[str]) -> int:
     in_sample = "  (in-sample: the topic model was trained on this set)"
     print(f"topics: {'text model + word rules' if model else 'word rules alone (--rules)'}")
     totals = {"tuned": Tally(), "held-out": Tally()}
+    evaluated: dict[str, list[str]] = {"tuned": [], "held-out": []}  # their names
     lines: list[str] = []
     for path in label_sets():
         name = path.stem
@@ -602,15 +603,15 @@ def main(argv: list[str]) -> int:
         t = evaluate_day(where, read_labels(path), model=model)
         split = "tuned" if name in TUNED else "held-out"
         totals[split].add(t)
+        evaluated[split].append(name)
         lines += report(f"{name} [{split}]", t, topic_note=in_sample if name in trained else "")
         if verbose:
             lines += [f"    {m}" for m in t.misses]
     print("\n".join(lines))
     print()
     for split in ("tuned", "held-out"):
-        sets = TUNED if split == "tuned" else HELD_OUT
-        days = ", ".join(n for n in sets if n not in SEALED or "--unseal" in argv)
-        note = in_sample if any(n in trained for n in sets) else ""
+        days = ", ".join(evaluated[split]) or "none found"
+        note = in_sample if any(n in trained for n in evaluated[split]) else ""
         print("\n".join(report(f"ALL {split.upper()} ({days})", totals[split], topic_note=note)))
     cross(root, argv, model=model, verbose=verbose)
     if "-c" in argv:  # never for the held-out sets: nothing is tuned on them
