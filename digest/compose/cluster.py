@@ -314,31 +314,25 @@ def _candidates(
     n = len(vecs)
     cap = max(MIN_DF_CAP, int(MAX_DF_SHARE * n))
     ids: dict[str, int] = {}
-    df: list[int] = []
-    for v in vecs:
-        for t in v:
-            k = ids.setdefault(t, len(ids))
-            if k == len(df):
-                df.append(0)
-            df[k] += 1
     term: list[int] = []
     doc: list[int] = []
     val: list[float] = []
     for i, v in enumerate(vecs):
-        if alone[i]:
-            continue
         for t, x in v.items():
-            k = ids[t]
-            if 1 < df[k] <= cap:
-                term.append(k)
-                doc.append(i)
-                val.append(x)
+            term.append(ids.setdefault(t, len(ids)))
+            doc.append(i)
+            val.append(x)
     if not term:
         return []
-    order = np.lexsort((np.asarray(doc), np.asarray(term)))
-    t_ = np.asarray(term)[order]
-    d_ = np.asarray(doc, dtype=np.int64)[order]
-    x_ = np.asarray(val)[order]
+    terms = np.asarray(term)
+    docs = np.asarray(doc, dtype=np.int64)
+    df = np.bincount(terms)[terms]  # each entry's term: in how many entries
+    keep = np.flatnonzero((df > 1) & (df <= cap) & ~np.asarray(alone, dtype=bool)[docs])
+    if not len(keep):
+        return []
+    terms, docs, vals = terms[keep], docs[keep], np.asarray(val)[keep]
+    order = np.lexsort((docs, terms))
+    t_, d_, x_ = terms[order], docs[order], vals[order]
     first = np.flatnonzero(np.r_[True, t_[1:] != t_[:-1]])  # where each term's entries start
     ends = np.r_[first[1:], len(t_)]
     after = np.repeat(ends, ends - first) - np.arange(len(t_)) - 1  # of its term, after it
