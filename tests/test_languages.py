@@ -214,6 +214,11 @@ def test_a_market_report_stays_apart_from_the_remarks_that_moved_it() -> None:
     ("Monedas suben por debilidad del dólar", "currencies"),
     ("Le pétrole recule après l'accord de cessez-le-feu", "oil"),
     ("Gold jumps 2% as Waller's comments cool rate hike bets", "metals"),
+    # the wire's other verbs of a move
+    ("Dollar weakens after Treasury boosts long-dated bond repurchases", "currencies"),
+    ("Rupee firms as exporters sell dollars", "currencies"),
+    ("Yields ease after US Treasury doubles some bond buybacks", "bonds"),
+    ("Gold hovers near record as traders await Fed", "metals"),
     # a market named, but not opening on its move: a report of it, or of what moved it
     ("Wall Street juggernaut rolls on, setting up the ASX for gains", markets.MAYBE),
     ("Tech selloff weighs down Wall Street as bond yields climb", markets.MAYBE),
@@ -221,6 +226,7 @@ def test_a_market_report_stays_apart_from_the_remarks_that_moved_it() -> None:
     # no market named: no market report
     ("Fed's Waller channels his inner John Lennon", None),
     ("Bird flu cases rise in Cambodia", None),
+    ("Tensions ease as leaders meet in Geneva", None),
 ])
 def test_which_market_a_headline_reports(title: str, market: str | None) -> None:
     assert markets.market_of(title) == market

@@ -38,6 +38,9 @@ MOVES = frozenset({
     "soared", "plunge", "plunges", "plunged", "dip", "dips", "dipped", "edge", "edges",
     "slip", "slips", "slipped", "retreat", "retreats", "rebound", "rebounds", "steady",
     "steadies", "higher", "lower", "advance", "advances", "decline", "declines",
+    "weaken", "weakens", "weakened", "strengthen", "strengthens", "strengthened", "ease",
+    "eases", "eased", "firm", "firms", "firmed", "sag", "sags", "sagged", "skid", "skids",
+    "skidded", "hover", "hovers", "hovered",
 })
 CAUSES = frozenset({"as", "on", "amid", "after", "over", "with", "despite", "following"})
 # words between the market and its move: "Oil prices settle", "US yields set to rise"
