@@ -14,7 +14,7 @@ grouping is then timed with every entry's own vector (edition.text_model on, the
 topics and cross-outlet merging read them) and without them (rules alone). An edition places
 and files only the stories that can make it (the heaviest, until it is full); "every story"
 times the grouping with every story placed and given a topic (``group_stories``, as
-eval_grouping.py and ``digest edition show`` of a whole batch would read it). A fixed Python loop
+eval_grouping.py reads it). A fixed Python loop
 is timed between the runs: the machine's speed at that moment, so that a slow run can be told
 from slow code (the grouping's time in loops is comparable between runs and machines).
 """

@@ -581,13 +581,28 @@ def _distinct(n: int) -> list[Entry]:
                   hours_ago=1 + (k * 7) % 20) for k in range(n)]
 
 
+@pytest.fixture(scope="module")
+def distinct_with_vectors() -> list[Entry]:
+    """The ferry and ``_distinct`` stories with their sentence vectors, as collect stores
+    them (the text model reads them for regions and topics)."""
+    from digest.compose import vectors
+
+    entries = FERRY + _distinct(len(_PLACES))
+    blobs = vectors.encode([vectors.entry_text(e) for e in entries])
+    return [dataclasses.replace(e, vector=b) for e, b in zip(entries, blobs, strict=True)]
+
+
+_NO_WORLD = {"region": ("Europe", "Asia", "Africa"), "topic": ("Sports", "Health", "Culture"),
+             "feed": ()}
+
+
 @pytest.mark.parametrize("group_by", ["region", "topic", "feed"])
 def test_an_edition_reads_only_the_stories_it_can_show_and_shows_the_same_ones(
-    group_by: str, monkeypatch: pytest.MonkeyPatch
+    group_by: str, distinct_with_vectors: list[Entry], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import digest.compose as compose
 
-    entries = FERRY + _distinct(len(_PLACES))
+    entries = distinct_with_vectors
     placed: list[str] = []
     real_place = compose.place
 
@@ -596,17 +611,25 @@ def test_an_edition_reads_only_the_stories_it_can_show_and_shows_the_same_ones(
         return real_place(titles, *args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(compose, "place", counted)
-    for items, per in ((5, 2), (12, 0), (30, 3), (100, 4)):
-        for first_batch in (4, 32):
-            monkeypatch.setattr(compose, "_FIRST_BATCH", first_batch)
-            placed.clear()
-            shown = build(entries, group_by=group_by, max_items=items, max_per_section=per)
-            read = len(placed)
-            monkeypatch.setattr(compose, "_FIRST_BATCH", 10**6)  # every story at once
-            everything = build(entries, group_by=group_by, max_items=items,
-                               max_per_section=per)
-            assert shown == everything, (items, per, first_batch)
-            assert len(placed) - read == len(_PLACES) + 1  # every story, the ferry merged
-            if items == 5 and first_batch == 4:
-                assert read < 20  # heaviest first, only until the edition is full
-    assert {s.region for s in everything.stories} >= {"Europe", "Asia", "Americas", "Africa"}
+    for sections in ((), _NO_WORLD[group_by]):  # with World, and without (others dropped)
+        for items, per in ((5, 2), (12, 0), (30, 3), (100, 4)):
+            for first_batch in (4, 32):
+                cfg = {"group_by": group_by, "max_items": items, "max_per_section": per,
+                       "sections": sections}
+                monkeypatch.setattr(compose, "_FIRST_BATCH", first_batch)
+                placed.clear()
+                shown = build(entries, **cfg)
+                read = len(placed)
+                monkeypatch.setattr(compose, "_FIRST_BATCH", 10**6)  # every story at once
+                everything = build(entries, **cfg)
+                assert shown == everything, (sections, items, per, first_batch)
+                assert len(placed) - read == len(_PLACES) + 1  # every story, ferry merged
+                if items == 5 and first_batch == 4 and not sections:
+                    assert read < 20  # heaviest first, only until the edition is full
+                if items == 100 and not sections:
+                    full = everything
+            if sections:  # only the listed sections: the rest were dropped, not moved
+                assert {sec.name for sec in everything.sections} <= set(sections)
+    # the batches read places and topics of every region, with the text model
+    assert {s.region for s in full.stories} >= {"Europe", "Asia", "Americas", "Africa"}
+    assert any("text model" in r for s in full.stories for r in s.reasons)

@@ -255,6 +255,8 @@ def mentions_in(
 ) -> list[Mention]:
     """``find_mentions`` in text already split by ``words``; ``who``: positions of words
     joined to the word before by a hyphen that makes it an owner or backer (``_WHO_AFTER``)."""
+    if research is None:
+        research = not _RESEARCH.isdisjoint(map(str.lower, toks))
     if extra.lookup or extra.longest:
         return _mentions(toks, field, start, extra, research, who)
     # the merge and the placing read the same headlines and teasers: once each (a text
@@ -265,13 +267,13 @@ def mentions_in(
 
 
 @lru_cache(maxsize=PER_TEXT)
-def _mentions_read(toks: tuple[str, ...], field: str, research: bool | None,
+def _mentions_read(toks: tuple[str, ...], field: str, research: bool,
                    who: frozenset[int]) -> tuple[Mention, ...]:
     return tuple(_mentions(toks, field, 0, NO_EXTRA, research, who))
 
 
 def _mentions(
-    toks: Sequence[str], field: str, start: int, extra: ExtraPlaces, research: bool | None,
+    toks: Sequence[str], field: str, start: int, extra: ExtraPlaces, research: bool,
     who: frozenset[int],
 ) -> list[Mention]:
     lows = [t.lower() for t in toks]
@@ -289,8 +291,6 @@ def _mentions(
     if not starts:
         return out
     at = frozenset(starts)
-    if research is None:  # judged from the text itself
-        research = not _RESEARCH.isdisjoint(lows)
     research = research and field != "url"
     foreign: list[bool | None] = [None]  # read when a particle comes before a place
     i, end = starts[0], len(toks)
