@@ -567,6 +567,8 @@ def test_a_market_move_is_placed_by_its_market_not_by_what_moved_it() -> None:
         in placed.reasons[0]
     assert where("Oil prices settle up US$4 a barrel on renewed Iran fighting", wrap)[0] \
         == "World"
+    assert where("Oil prices up 1%, near 3-week high as Middle East crisis escalates", wrap)[0] \
+        == "World"  # "up" before a figure is a move
     # the market named before its causes decides
     assert where("ASX set to jump as Wall Street rally rolls on", wrap) == ("Oceania", ("AU",))
     placed = place("US yields set to rise on Iran war, tariffs", wrap, (), None, REGIONS)

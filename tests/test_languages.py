@@ -219,6 +219,8 @@ def test_a_market_report_stays_apart_from_the_remarks_that_moved_it() -> None:
     ("Rupee firms as exporters sell dollars", "currencies"),
     ("Yields ease after US Treasury doubles some bond buybacks", "bonds"),
     ("Gold hovers near record as traders await Fed", "metals"),
+    ("Oil prices up 1%, near 3-week high as Middle East crisis escalates", "oil"),
+    ("Stocks down 2.5% as Fed signals more hikes", "stocks"),
     # a market named, but not opening on its move: a report of it, or of what moved it
     ("Wall Street juggernaut rolls on, setting up the ASX for gains", markets.MAYBE),
     ("Tech selloff weighs down Wall Street as bond yields climb", markets.MAYBE),
@@ -227,6 +229,7 @@ def test_a_market_report_stays_apart_from_the_remarks_that_moved_it() -> None:
     ("Fed's Waller channels his inner John Lennon", None),
     ("Bird flu cases rise in Cambodia", None),
     ("Tensions ease as leaders meet in Geneva", None),
+    ("Oil workers down tools over pay", markets.MAYBE),  # "down" before no figure
 ])
 def test_which_market_a_headline_reports(title: str, market: str | None) -> None:
     assert markets.market_of(title) == market

@@ -42,6 +42,8 @@ MOVES = frozenset({
     "eases", "eased", "firm", "firms", "firmed", "sag", "sags", "sagged", "skid", "skids",
     "skidded", "hover", "hovers", "hovered",
 })
+# "up" and "down" are a move only before a figure: "Oil prices up 1%", "Stocks down 2.5%"
+BY_FIGURE = frozenset({"up", "down"})
 CAUSES = frozenset({"as", "on", "amid", "after", "over", "with", "despite", "following"})
 # words between the market and its move: "Oil prices settle", "US yields set to rise"
 GAP = 3
@@ -83,9 +85,15 @@ def move_at(lows: Sequence[str]) -> int | None:
             continue
         english = low in NOUNS
         for j in range(i + 1, min(i + 2 + GAP, len(folded))):
-            if (folded[j] in MOVES and english) or folded[j] in FOREIGN_MOVES:
+            if (english and (folded[j] in MOVES or _by_figure(folded, j))) \
+                    or folded[j] in FOREIGN_MOVES:
                 return j
     return None
+
+
+def _by_figure(lows: Sequence[str], j: int) -> bool:
+    """Whether the word at ``j`` is "up" or "down" before a figure (``BY_FIGURE``)."""
+    return lows[j] in BY_FIGURE and j + 1 < len(lows) and lows[j + 1][:1].isdigit()
 
 
 def cause_at(lows: Sequence[str], move: int) -> int | None:
@@ -202,7 +210,7 @@ def market_in(toks: Sequence[str]) -> str | None:
         if lows[i] == "street" and _wall_street(lows, i):
             kinds[i] = "stocks"
     for i, kind in enumerate(kinds[:LEAD]):
-        if kind is not None and any(lows[j] in ALL_MOVES
+        if kind is not None and any(lows[j] in ALL_MOVES or _by_figure(lows, j)
                                     for j in range(i + 1, min(i + 2 + MERGE_GAP, len(lows)))):
             return kind
     return MAYBE if any(k is not None for k in kinds) else None
