@@ -345,7 +345,8 @@ def _topics(cfg: EditionConfig) -> tuple[str, ...]:
 
 def clear_caches() -> None:
     """Forget every text, word, stem and host read so far, as a new process starts
-    (``group_stories`` does so when it is done; a benchmark's runs each start so)."""
+    (composing an edition and ``group_stories`` do so when they are done; a benchmark's runs
+    each start so)."""
     for cached in (text._words, text._term, text.stem, text.plain, text._path_parts, text.url_host,
                    classify._mentions_read, gazetteer.is_platform, markets._low,
                    regionmodel._home_code):
@@ -409,48 +410,50 @@ def _sections(
     now: dt.datetime,
 ) -> tuple[Section, ...]:
     """The edition's sections. Stories are placed and given a topic heaviest first, a batch
-    at a time, only until the edition is full: a story that cannot make the edition is
+    at a time, only until ``arrange`` fills the edition: a story that cannot make it is
     merged and weighed but never read for its region or topic (the same edition as placing
     every story first, in a fraction of the time)."""
+    order = _section_order(feeds, cfg)
+    sections: tuple[Section, ...] = ()
     try:
         merged, groups = _merged(entries, feeds, cfg, now)
-        names: list[str] = []  # group_by = "feed": the best source's feed section
-        if cfg.group_by == "feed":
-            order = _feed_order(feeds, cfg)
-            names = [feeds[_best(g, feeds).feed_url].section for g in groups]
-        else:
-            order = list(cfg.sections or DEFAULT_SECTIONS) if cfg.group_by == "region" \
-                else list(_topics(cfg))
-        placed: list[tuple[str, Story]] = []
         ranked = sorted(range(len(merged)), key=lambda k: rank_key(merged[k]))
-        counts: dict[str, int] = {}
-        total, done, batch = 0, 0, _FIRST_BATCH
-        while done < len(ranked) and total < cfg.max_items:
+        placed: list[tuple[str, Story]] = []
+        done, batch = 0, _FIRST_BATCH
+        while done < len(ranked) and sum(len(s.stories) for s in sections) < cfg.max_items:
             ks = ranked[done : done + batch]
             done, batch = done + len(ks), batch * 2
             stories = _classified([merged[k] for k in ks], [groups[k] for k in ks], feeds, cfg)
             for k, story in zip(ks, stories, strict=True):
-                name = names[k] if cfg.group_by == "feed" else _section_of(story, cfg, order)
-                if name is None:
-                    continue
-                placed.append((name, story))
-                if total < cfg.max_items and (
-                        not cfg.max_per_section or counts.get(name, 0) < cfg.max_per_section):
-                    counts[name] = counts.get(name, 0) + 1
-                    total += 1
+                name = _section_of(story, groups[k], feeds, cfg, order)
+                if name is not None:
+                    placed.append((name, story))
+            sections = arrange(
+                placed, order, max_items=cfg.max_items, max_per_section=cfg.max_per_section
+            )
     finally:
         clear_caches()  # a long-running process keeps no edition's texts
-    return arrange(
-        placed, order, max_items=cfg.max_items, max_per_section=cfg.max_per_section
-    )
+    return sections
 
 
 _FIRST_BATCH = 32  # stories placed at once; each further batch twice the one before
 
 
-def _section_of(story: Story, cfg: EditionConfig, order: Sequence[str]) -> str | None:
-    """The section a placed story goes to (World for a region or topic not among the
-    sections), or None when it has none (World is not a section)."""
+def _section_order(feeds: Mapping[str, Feed], cfg: EditionConfig) -> list[str]:
+    """The sections in their configured (or default) order."""
+    if cfg.group_by == "feed":
+        return _feed_order(feeds, cfg)
+    return list(cfg.sections or DEFAULT_SECTIONS) if cfg.group_by == "region" \
+        else list(_topics(cfg))
+
+
+def _section_of(story: Story, group: Sequence[Entry], feeds: Mapping[str, Feed],
+                cfg: EditionConfig, order: Sequence[str]) -> str | None:
+    """The section a placed story goes to: its best source's feed section, or its region or
+    topic (World when that is not a section), or None when it has none (World is not a
+    section either)."""
+    if cfg.group_by == "feed":
+        return feeds[_best(group, feeds).feed_url].section
     name = (story.region if cfg.group_by == "region" else story.topic) or ""
     if name in order:
         return name
