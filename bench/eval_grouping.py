@@ -295,13 +295,17 @@ class Tally:
     pairs_true: int = 0
     pairs_pred: int = 0
     pairs_ok: int = 0
+    feed_pairs_true: int = 0  # the same three, for two items of one feed
+    feed_pairs_pred: int = 0
+    feed_pairs_ok: int = 0
     misses: list[str] = field(default_factory=list)
     topics: list[tuple[str, str]] = field(default_factory=list)  # (labelled, given)
 
     def add(self, other: Tally) -> None:
         for name in ("items", "found", "region_ok", "specific_true", "specific_pred",
                      "specific_pred_ok", "specific_covered", "topic_ok", "pairs_true",
-                     "pairs_pred", "pairs_ok"):
+                     "pairs_pred", "pairs_ok", "feed_pairs_true", "feed_pairs_pred",
+                     "feed_pairs_ok"):
             setattr(self, name, getattr(self, name) + getattr(other, name))
         self.misses += other.misses
         self.topics += other.topics
@@ -453,6 +457,10 @@ def evaluate_day(day_dir: Path, labels: list[Label], *, model: bool = True) -> T
         t.pairs_true += same_true
         t.pairs_pred += same_pred
         t.pairs_ok += same_true and same_pred
+        if a.file == b.file:
+            t.feed_pairs_true += same_true
+            t.feed_pairs_pred += same_pred
+            t.feed_pairs_ok += same_true and same_pred
         if same_true != same_pred:
             kind = "missed pair" if same_true else "wrong pair"
             t.misses.append(f"{kind}: {a.story or '-'}/{b.story or '-'} {ea.title[:60]!r} ~ "
@@ -493,6 +501,11 @@ def report(name: str, t: Tally, *, topic_note: str = "") -> list[str]:
         "  (pairs: labelled items published within 36 h of each other)",
         f"  same-story pairs precision: {_ratio(t.pairs_ok, t.pairs_pred)}",
         f"  same-story pairs recall:    {_ratio(t.pairs_ok, t.pairs_true)}",
+        f"    two items of one feed:    precision {_ratio(t.feed_pairs_ok, t.feed_pairs_pred)}, "
+        f"recall {_ratio(t.feed_pairs_ok, t.feed_pairs_true)}",
+        f"    items of two outlets:     precision "
+        f"{_ratio(t.pairs_ok - t.feed_pairs_ok, t.pairs_pred - t.feed_pairs_pred)}, recall "
+        f"{_ratio(t.pairs_ok - t.feed_pairs_ok, t.pairs_true - t.feed_pairs_true)}",
     ]
 
 

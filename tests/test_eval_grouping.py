@@ -1,0 +1,62 @@
+"""bench/eval_grouping.py judges an edition's grouping against labels: over a folder of the
+project's own feed files, its same-story pairs are counted in all, and apart for two items of
+one feed and for items of two outlets (the issue asks one feed to merge repeats, and outlets
+to merge every telling of an event, so the two are read apart)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+
+import eval_grouping
+
+ITEM = """<item><title>{title}</title><link>https://{host}/{slug}</link>
+<description>{teaser}</description><pubDate>Tue, 02 Sep 2025 {hour}:00:00 GMT</pubDate></item>"""
+
+
+def feed(path: Path, host: str, items: list[tuple[str, str, str, str]]) -> None:
+    body = "".join(ITEM.format(host=host, slug=s, title=t, teaser=d, hour=h)
+                   for s, t, d, h in items)
+    path.write_text(f"<?xml version='1.0'?><rss version='2.0'><channel><title>{host}</title>"
+                    f"<link>https://{host}/</link>{body}</channel></rss>", encoding="utf-8")
+
+
+FERRY = ("Ferry fire off Sulawesi kills 12 as passengers jump into the sea",
+         "A fire broke out on the passenger ferry KM Lestari Maju near Sulawesi on Tuesday, "
+         "killing 12 people; rescuers pulled 180 survivors from the water near Makassar.")
+FERRY_TOO = ("Sulawesi ferry fire: 12 dead, 180 rescued from KM Lestari Maju",
+             "Twelve people died when fire swept the ferry KM Lestari Maju off Sulawesi on "
+             "Tuesday; 180 passengers were rescued near Makassar, officials said.")
+WHY = ("Why Indonesia's ferries keep burning", "Old boats, overloading and lax checks "
+       "explain a long record of disasters at sea, experts say.")
+VOTE = ("Chile's senate approves pension reform after two years of talks",
+        "Senators in Valparaiso voted 40-3 for the overhaul of Chile's private pension system.")
+
+
+def test_pairs_are_counted_for_one_feed_and_for_two_outlets(tmp_path: Path) -> None:
+    day = tmp_path / "2025-09-02-test"
+    day.mkdir()
+    feed(day / "a.xml", "a.example", [("ferry", *FERRY, "10"), ("why", *WHY, "11"),
+                                      ("vote", *VOTE, "12")])
+    feed(day / "b.xml", "b.example", [("ferry", *FERRY_TOO, "10")])
+    labels = [
+        eval_grouping.Label("a.xml", "https://a.example/ferry", "Asia", ("ID",), "World",
+                            "ferry"),
+        # one outlet's explainer of the same event: one story by the labels' definition
+        eval_grouping.Label("a.xml", "https://a.example/why", "Asia", ("ID",), "World",
+                            "ferry"),
+        eval_grouping.Label("a.xml", "https://a.example/vote", "Americas", ("CL",), "Politics",
+                            "vote"),
+        eval_grouping.Label("b.xml", "https://b.example/ferry", "Asia", ("ID",), "World",
+                            "ferry"),
+    ]
+    t = eval_grouping.evaluate_day(day, labels, model=False)
+    assert t.found == 4
+    # the two outlets' ferry reports are one story; the explainer stays apart
+    assert (t.pairs_true, t.pairs_ok) == (3, 1)
+    assert (t.feed_pairs_true, t.feed_pairs_pred, t.feed_pairs_ok) == (1, 0, 0)
+    lines = eval_grouping.report("test", t)
+    assert "    two items of one feed:    precision n/a (0/0), recall 0.000 (0/1)" in lines
+    assert "    items of two outlets:     precision 1.000 (1/1), recall 0.500 (1/2)" in lines
