@@ -706,3 +706,13 @@ def test_another_languages_demonym_places_a_story_that_names_nothing_else() -> N
 def test_foreign_demonyms_need_their_lower_case() -> None:
     assert where("Russo brothers sign a new film deal")[0] == "World"   # a surname
     assert where("Chinese exports help ease the pain for London zinc shorts")[1][0] == "GB"
+
+
+def test_a_continent_s_adjective_places_a_story_but_not_in_a_people_s_name() -> None:
+    # "African" says where; the link's Africa section agrees, so the US is only who pays
+    assert where("US steps in to fund African rare earths shunned by private money",
+                 "Washington will back mines that private investors avoided.",
+                 "https://example.com/world/africa/us-funds-rare-earths")[0] == "Africa"
+    assert where("Middle Eastern airlines cut flights as fuel costs soar")[0] == "Middle East"
+    assert where("African American voters in Atlanta queue for hours") == ("Americas", ("US",))
+    assert where("African American voters queue for hours")[0] == "World"

@@ -360,6 +360,11 @@ REGION_NAMES: dict[str, str] = {
     "Pacific Islands": "@Oceania", "Indian Ocean": "-", "Pacific Ocean": "-",
     "Atlantic": "-", "Arctic": "-", "Antarctic": "-", "Antarctica": "-",
     "American football": "-", "Native American": "-", "Michael Jordan": "-", "Latin American": "@Americas",
+    # a continent's adjective says where ("US steps in to fund African rare earths"), but
+    # not in a people's name ("African American voters", like "Native American"); "Asian"
+    # is left out: British and American news use it mostly for people ("British Asian")
+    "African": "@Africa", "Middle Eastern": "@Middle East",
+    "African American": "-", "African Americans": "-",
     "New England": "US", "Dagestan": "RU", "Chechen": "RU", "Svalbard": "NO",
     "Falklands": "GB", "Falkland Islands": "GB", "Ceuta": "ES", "Melilla": "ES",
     "N Korea": "KP", "N. Korea": "KP", "S Korea": "KR", "Heathrow": "GB",
