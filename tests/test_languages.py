@@ -269,3 +269,47 @@ def test_a_shared_figure_lets_less_alike_tellings_meet() -> None:
     # another figure: another event
     other_figure = told(WIRE, *(x.format(n=30) for x in TANKERS_PT), 2)
     assert len(edition_of([en, other_figure, *other]).stories) == len(OTHER_NEWS) + 2
+
+
+# German capitalises every noun: its headlines' capitals are not names, and "Buschs" is
+# Busch's; French often writes "Etats-Unis" without the capital's accent.
+GERMAN_PAIRS = [
+    (("Pfiffe für Siemens-Chef Buschs Sparplan bei Betriebsversammlung",
+      "Siemens-Chef Roland Busch ist mit seinem Sparplan bei den Beschäftigten auf lauten "
+      "Protest gestoßen. Tausende pfiffen ihn bei einer Betriebsversammlung in Erlangen aus."),
+     ("Siemens CEO Busch booed by workers over cost-cutting plan",
+      "Siemens chief executive Roland Busch faced loud protest from thousands of employees "
+      "who booed his savings plan at a works meeting in Erlangen.")),
+    (("Les Etats-Unis imposent des droits de douane de 50% sur l'acier canadien",
+      "Washington a imposé mardi des droits de douane de 50% sur l'acier du Canada après "
+      "l'échec des négociations commerciales, et Ottawa promet de riposter."),
+     ("US imposes 50% tariffs on Canadian steel after talks fail",
+      "Washington imposed 50% tariffs on steel from Canada on Tuesday after trade talks "
+      "collapsed, and Ottawa vowed to retaliate.")),
+]
+
+
+def test_a_german_telling_and_an_unaccented_capital_meet_their_translation() -> None:
+    other = [told(WIRE, t, s, 5) for t, s in OTHER_NEWS]
+    for one, two in GERMAN_PAIRS:
+        edition = edition_of([told(WIRE, *one, 2), told(WIRE, *two, 1), *other])
+        assert len(edition.stories) == len(OTHER_NEWS) + 1, [s.title for s in edition.stories]
+    (us,) = [s for s in edition.stories if "Etats" in s.title or "US" in s.title]
+    assert us.region == "Americas" and "US" in us.countries
+
+
+def test_a_german_telling_that_leaves_out_the_other_s_town_stays_apart() -> None:
+    # "Bombenanschlag" begins like "bomb" and "Markt" like "market": the towns tell them apart
+    other = [told(WIRE, t, s, 5) for t, s in OTHER_NEWS]
+    baghdad = ("Bombenanschlag tötet fünf Menschen auf Markt in Bagdad",
+               "Eine Bombe ist auf einem belebten Markt in Bagdad explodiert und hat fünf "
+               "Menschen getötet, teilte die Polizei mit.")
+    edition = edition_of([told(PAPER, *KABUL, 2), told(WIRE, *baghdad, 1), *other])
+    assert len(edition.stories) == len(OTHER_NEWS) + 2
+    # another company's chief booed: two events, however alike the words
+    kamieth = ("Pfiffe für BASF-Chef Kamieths Sparplan bei Betriebsversammlung",
+               "BASF-Chef Markus Kamieth ist mit seinem Sparplan bei den Beschäftigten auf "
+               "lauten Protest gestoßen. Tausende pfiffen ihn bei einer Betriebsversammlung "
+               "in Ludwigshafen aus.")
+    edition = edition_of([told(PAPER, *GERMAN_PAIRS[0][1], 2), told(WIRE, *kamieth, 1), *other])
+    assert len(edition.stories) == len(OTHER_NEWS) + 2

@@ -83,6 +83,9 @@ NOT_LOCAL_NAMES = frozenset({"island", "gana", "catar", "maurice", "mauricio", "
                              "malte", "équateur"})
 
 
+_BARE_CAPITAL = re.compile(r"\b[ÀÂÉÈÊËÎÏÔÙÛÜÇ]")  # an accented capital starting a word
+
+
 def _build_lookup() -> dict[str, tuple[str, str, str]]:
     """lower-cased phrase → (code, kind, phrase as written)."""
     table: dict[str, tuple[str, str, str]] = {}
@@ -93,6 +96,9 @@ def _build_lookup() -> dict[str, tuple[str, str, str]]:
             table[key] = (code, kind, phrase)
         elif key in table and table[key][2].isupper() and table[key][0] == code:
             table[key] = (code, kind, phrase)  # "Nasa" as well as "NASA", not "nasa"
+        bare = _BARE_CAPITAL.sub(lambda m: fold(m[0]), phrase)
+        if bare != phrase:  # French often leaves a capital's accent out: "Etats-Unis"
+            add(bare, code, kind)
 
     for code, names in gz.COUNTRY_ALIASES.items():
         for n in names:

@@ -125,6 +125,8 @@ class Said:
     towns: tuple[tuple[str, ...], ...]  # the towns and cities the headline names (words)
     countries: frozenset[str]  # the countries the headline names ("@cc")
     figures: frozenset[str]  # the headline's numbers (language.figures)
+    # German capitalises every noun, so only the names the other telling has say anything
+    nouns_capitalised: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -397,18 +399,28 @@ def language_pairs(entries: Sequence[Entry], sig: Signals, sem: Sequence[Vec | N
 
 def names_agree(a: Said, b: Said, alike: float = 1.0) -> bool:
     """Each headline names something and at least ``LANGUAGE_NAMES`` of its names are written
-    alike in the other telling (``language.found_names``); the two do not each name a town,
-    nor each a country, that the other telling does not ("Kabul" and "Kandahar", "Morocco"
-    and "Algérie"); headlines with figures share one; and names that agree only as places
-    and leaders come with vectors at least ``LANGUAGE_COUNTRIES_MIN`` alike (``alike``: the
-    vectors' cosine)."""
+    alike in the other telling (``language.found_names``; of a German headline, whose every
+    noun is capitalised, one found is enough); the two do not each name a town (beside a
+    German telling, neither names one the other lacks), nor each a country, that the other
+    telling does not ("Kabul" and "Kandahar", "Morocco" and "Algérie"); headlines with
+    figures share one; and names that agree only as places and leaders come with vectors at
+    least ``LANGUAGE_COUNTRIES_MIN`` alike (``alike``: the vectors' cosine)."""
     share_a, found_a = language.found_names(a.names, b.words, b.places)
     share_b, found_b = language.found_names(b.names, a.words, a.places)
+    if a.nouns_capitalised:  # "Xpengs Roboter-Sparte …": one name found is enough
+        share_a = 1.0 if found_a else 0.0
+    if b.nouns_capitalised:
+        share_b = 1.0 if found_b else 0.0
     if min(share_a, share_b) < LANGUAGE_NAMES:
         return False
     if a.figures and b.figures and a.figures.isdisjoint(b.figures):
         return False
-    if _names_else(a, b) and _names_else(b, a):
+    if a.nouns_capitalised or b.nouns_capitalised:
+        # German nouns meet their cognates ("Markt", "market"; "Bombenanschlag", "bomb"),
+        # so a German telling must not leave out a town the other names
+        if _names_else(a, b) or _names_else(b, a):
+            return False
+    elif _names_else(a, b) and _names_else(b, a):
         return False
     if not (a.countries <= b.words or b.countries <= a.words):
         return False
@@ -531,7 +543,11 @@ def said_of(entry: Entry) -> Said:
         as_codes[at] = key
     covered = {m.position + k for m in places.values() for k in range(1, len(m.text.split()))}
     covered |= {at + k for at, n, _ in named for k in range(1, n)}
-    names = language.names_of([t for n, t in enumerate(as_codes) if n not in covered], teaser)
+    german = language.detect([*title, *teaser]) == "de"
+    # a German headline's capitals are its nouns, not a house style: the teaser cannot say
+    # which of them are names (language.names_of)
+    names = language.names_of([t for n, t in enumerate(as_codes) if n not in covered],
+                              () if german else teaser)
     codes = {f"@{m.code}".lower() for m in (*title_places, *teaser_places) if m.code}
     codes |= {key for _, _, key in (*named, *language.bodies(teaser))}
     place_words = {fold(w.lower()): m.code.lower() for m in (*title_places, *teaser_places)
@@ -545,6 +561,7 @@ def said_of(entry: Entry) -> Said:
         countries=frozenset(f"@{m.code}".lower() for m in places.values()
                             if m.kind in ("name", "demonym", "nationality")),
         figures=frozenset(language.figures(title)),
+        nouns_capitalised=german,
     )
 
 
