@@ -398,9 +398,10 @@ def language_pairs(entries: Sequence[Entry], sig: Signals, sem: Sequence[Vec | N
 
 
 def names_agree(a: Said, b: Said, alike: float = 1.0) -> bool:
-    """Each headline names something and at least ``LANGUAGE_NAMES`` of its names are written
+    """Some name is found, and at least ``LANGUAGE_NAMES`` of each headline's names are written
     alike in the other telling (``language.found_names``; of a German headline, whose every
-    noun is capitalised, one found is enough); the two do not each name a town (beside a
+    noun is capitalised, one found is enough; a headline that names nothing counts as the
+    other's share, if any is found in it); the two do not each name a town (beside a
     German telling, neither names one the other lacks), nor each a country, that the other
     telling does not ("Kabul" and "Kandahar", "Morocco" and "Algérie"); headlines with
     figures share one; and names that agree only as places and leaders come with vectors at
@@ -411,6 +412,12 @@ def names_agree(a: Said, b: Said, alike: float = 1.0) -> bool:
         share_a = 1.0 if found_a else 0.0
     if b.nouns_capitalised:
         share_b = 1.0 if found_b else 0.0
+    # a headline that names nothing ("La vacuna para el melanoma encabeza la carrera …") is
+    # told by the other's names, if they are in it
+    if not a.names[0] and not a.names[1]:
+        share_a = share_b if found_b else 0.0
+    if not b.names[0] and not b.names[1]:
+        share_b = share_a if found_a else 0.0
     if min(share_a, share_b) < LANGUAGE_NAMES:
         return False
     if a.figures and b.figures and a.figures.isdisjoint(b.figures):
