@@ -521,7 +521,9 @@ def confusion(pairs: list[tuple[str, str]]) -> list[str]:
 
 
 def cross(root: Path, argv: list[str], *, model: bool, verbose: bool) -> None:
-    """The cross-outlet evaluation of each folder that has a ``.cross.tsv``."""
+    """The cross-outlet evaluation of each folder that has a ``.cross.tsv``, then of all the
+    tuned and all the held-out folders together."""
+    totals: dict[str, tuple[list[str], Tally]] = {}
     for path in sorted(LABELS.glob("*.cross.tsv")):
         name = path.stem
         if not _chosen(name, argv):
@@ -543,6 +545,13 @@ def cross(root: Path, argv: list[str], *, model: bool, verbose: bool) -> None:
         print(f"  cross-outlet pairs recall:    {_ratio(t.pairs_ok, t.pairs_true)}")
         if verbose:
             print("\n".join(f"    {m}" for m in t.misses))
+        names, total = totals.setdefault(split, ([], Tally()))
+        names.append(name)
+        total.add(t)
+    for split, (names, t) in sorted(totals.items(), key=lambda kv: kv[0] != "tuned"):
+        print(f"\n== ALL {split.upper()} cross-outlet ({', '.join(names)})")
+        print(f"  cross-outlet pairs precision: {_ratio(t.pairs_ok, t.pairs_pred)}")
+        print(f"  cross-outlet pairs recall:    {_ratio(t.pairs_ok, t.pairs_true)}")
 
 
 def _chosen(name: str, argv: list[str]) -> bool:

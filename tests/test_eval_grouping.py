@@ -8,6 +8,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import pytest
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import eval_grouping
@@ -60,3 +62,31 @@ def test_pairs_are_counted_for_one_feed_and_for_two_outlets(tmp_path: Path) -> N
     lines = eval_grouping.report("test", t)
     assert "    two items of one feed:    precision n/a (0/0), recall 0.000 (0/1)" in lines
     assert "    items of two outlets:     precision 1.000 (1/1), recall 0.500 (1/2)" in lines
+
+
+def test_cross_outlet_pairs_are_summed_over_the_held_out_folders(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    labels, feeds = tmp_path / "labels", tmp_path / "feeds"
+    labels.mkdir()
+    for day, hour in (("2025-09-02-one", "10"), ("2025-09-03-two", "11")):
+        (feeds / day).mkdir(parents=True)
+        feed(feeds / day / "a.xml", "a.example", [("ferry", *FERRY, hour), ("vote", *VOTE, hour)])
+        feed(feeds / day / "b.xml", "b.example", [("ferry", *FERRY_TOO, hour),
+                                                  ("why", *WHY, hour)])
+        # the ferry told by both outlets, and b's explainer labelled part of it
+        (labels / f"{day}.cross.tsv").write_text(
+            "# file\tref\tstory\n"
+            "a.xml\thttps://a.example/ferry\tferry\n"
+            "b.xml\thttps://b.example/ferry\tferry\n"
+            "b.xml\thttps://b.example/why\tferry\n", encoding="utf-8")
+    monkeypatch.setattr(eval_grouping, "LABELS", labels)
+    monkeypatch.setattr(eval_grouping, "CROSS_TUNED", ("2025-09-02-one.cross",))
+    monkeypatch.setenv("DIGEST_EXTRA_FEEDS", "")
+    eval_grouping.cross(feeds, [], model=False, verbose=False)
+    out = capsys.readouterr().out
+    tuned = out.split("== ALL TUNED cross-outlet (2025-09-02-one.cross)\n")[1]
+    assert tuned.startswith("  cross-outlet pairs precision: 1.000 (1/1)\n"
+                            "  cross-outlet pairs recall:    0.500 (1/2)\n")
+    held = out.split("== ALL HELD-OUT cross-outlet (2025-09-03-two.cross)\n")[1]
+    assert held.startswith("  cross-outlet pairs precision: 1.000 (1/1)\n")
