@@ -503,7 +503,7 @@ def report(name: str, t: Tally, *, topic_note: str = "") -> list[str]:
         f"  same-story pairs recall:    {_ratio(t.pairs_ok, t.pairs_true)}",
         f"    two items of one feed:    precision {_ratio(t.feed_pairs_ok, t.feed_pairs_pred)}, "
         f"recall {_ratio(t.feed_pairs_ok, t.feed_pairs_true)}",
-        f"    items of two outlets:     precision "
+        f"    items of two feeds:       precision "
         f"{_ratio(t.pairs_ok - t.feed_pairs_ok, t.pairs_pred - t.feed_pairs_pred)}, recall "
         f"{_ratio(t.pairs_ok - t.feed_pairs_ok, t.pairs_true - t.feed_pairs_true)}",
     ]

@@ -1,6 +1,6 @@
 """bench/eval_grouping.py judges an edition's grouping against labels: over a folder of the
 project's own feed files, its same-story pairs are counted in all, and apart for two items of
-one feed and for items of two outlets (the issue asks one feed to merge repeats, and outlets
+one feed and for items of two feeds (the issue asks one feed to merge repeats, and outlets
 to merge every telling of an event, so the two are read apart)."""
 
 from __future__ import annotations
@@ -61,7 +61,7 @@ def test_pairs_are_counted_for_one_feed_and_for_two_outlets(tmp_path: Path) -> N
     assert (t.feed_pairs_true, t.feed_pairs_pred, t.feed_pairs_ok) == (1, 0, 0)
     lines = eval_grouping.report("test", t)
     assert "    two items of one feed:    precision n/a (0/0), recall 0.000 (0/1)" in lines
-    assert "    items of two outlets:     precision 1.000 (1/1), recall 0.500 (1/2)" in lines
+    assert "    items of two feeds:       precision 1.000 (1/1), recall 0.500 (1/2)" in lines
 
 
 def test_cross_outlet_pairs_are_summed_over_the_held_out_folders(

@@ -398,26 +398,23 @@ def language_pairs(entries: Sequence[Entry], sig: Signals, sem: Sequence[Vec | N
 
 
 def names_agree(a: Said, b: Said, alike: float = 1.0) -> bool:
-    """Some name is found, and at least ``LANGUAGE_NAMES`` of each headline's names are written
+    """Each headline names something and at least ``LANGUAGE_NAMES`` of its names are written
     alike in the other telling (``language.found_names``; of a German headline, whose every
-    noun is capitalised, one found is enough; a headline that names nothing counts as the
-    other's share, if any is found in it); the two do not each name a town (beside a
-    German telling, neither names one the other lacks), nor each a country, that the other
+    noun is capitalised, one found is enough, and beside a German telling names are compared
+    as written); the two do not each name a town (beside a German telling, neither names one
+    the other lacks), nor each a country, that the other
     telling does not ("Kabul" and "Kandahar", "Morocco" and "Algérie"); headlines with
     figures share one; and names that agree only as places and leaders come with vectors at
     least ``LANGUAGE_COUNTRIES_MIN`` alike (``alike``: the vectors' cosine)."""
-    share_a, found_a = language.found_names(a.names, b.words, b.places)
-    share_b, found_b = language.found_names(b.names, a.words, a.places)
+    # beside a German telling, names are compared as written: its nouns begin like their
+    # cognates ("Markt", "market"; "Bombenanschlag", "bomb")
+    exact = a.nouns_capitalised or b.nouns_capitalised
+    share_a, found_a = language.found_names(a.names, b.words, b.places, exact=exact)
+    share_b, found_b = language.found_names(b.names, a.words, a.places, exact=exact)
     if a.nouns_capitalised:  # "Xpengs Roboter-Sparte …": one name found is enough
         share_a = 1.0 if found_a else 0.0
     if b.nouns_capitalised:
         share_b = 1.0 if found_b else 0.0
-    # a headline that names nothing ("La vacuna para el melanoma encabeza la carrera …") is
-    # told by the other's names, if they are in it
-    if not a.names[0] and not a.names[1]:
-        share_a = share_b if found_b else 0.0
-    if not b.names[0] and not b.names[1]:
-        share_b = share_a if found_a else 0.0
     if min(share_a, share_b) < LANGUAGE_NAMES:
         return False
     if a.figures and b.figures and a.figures.isdisjoint(b.figures):

@@ -244,12 +244,15 @@ def same_name(a: str, b: str) -> bool:
 
 
 def found_names(names: tuple[str | None, Sequence[str]], other: frozenset[str],
-                places: Mapping[str, str] | None = None) -> tuple[float, list[str]]:
+                places: Mapping[str, str] | None = None, *,
+                exact: bool = False) -> tuple[float, list[str]]:
     """The share of a headline's ``names`` (``names_of``) written alike somewhere in
     ``other`` (folded words), its first word counting only when it is found; and the names
     found. ``places``: the other telling's words that name a place, with their country's
     code: a place is not found as another country's place written alike ("Niger" is not
-    "Nigeria")."""
+    "Nigeria"). ``exact``: a name only as written, or with a German genitive's "s" more or
+    less ("Xpengs", "Xpeng"); no start of a longer word, no close spelling (German nouns
+    begin like their cognates: "Markt", "market"; "Präsident", "president")."""
     first, rest = names
     places = places or {}
 
@@ -264,6 +267,8 @@ def found_names(names: tuple[str | None, Sequence[str]], other: frozenset[str],
             country = code[1:]
         if n in other:
             return True
+        if exact:
+            return n + "s" in other or (n[-1:] == "s" and n[:-1] in other)
         return any(same_name(n, w) for w in other
                    if country is None or places.get(w, country) == country)
 
