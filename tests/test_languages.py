@@ -314,3 +314,14 @@ def test_a_german_telling_that_leaves_out_the_other_s_town_stays_apart() -> None
     edition = edition_of([told(PAPER, *GERMAN_PAIRS[0][1], 2), told(WIRE, *kamieth, 1), *other])
     assert len(edition.stories) == len(OTHER_NEWS) + 2
 
+
+
+def test_a_german_noun_is_not_the_english_word_it_begins_like() -> None:
+    # "Präsident" spelt close to "President", "Markt" begins like "market": no names
+    other = [told(WIRE, t, s, 5) for t, s in OTHER_NEWS]
+    de = ("Präsident entlässt Regierung nach tagelangen Unruhen",
+          "Der Präsident hat nach tagelangen Unruhen in Lima die gesamte Regierung entlassen.")
+    en = ("President sacks government after days of unrest",
+          "The president dismissed the whole government after days of unrest in Nairobi.")
+    edition = edition_of([told(PAPER, *en, 2), told(WIRE, *de, 1), *other])
+    assert len(edition.stories) == len(OTHER_NEWS) + 2
