@@ -722,3 +722,19 @@ def test_the_united_states_as_the_french_press_writes_them() -> None:
     assert where("Les Etats-Unis relèvent leurs droits de douane sur l'acier") == (
         "Americas", ("US",))
     assert where("USA Today names a new editor")[0] == "Americas"
+
+
+def test_a_link_through_an_archive_service_is_read_as_the_link_inside() -> None:
+    # feeds that route links through archive.is or the Wayback Machine still name the outlet
+    # and its sections: WSJ's home country, NYT's business desk, BBC's Europe section
+    for link in ("https://archive.is/newest/https://www.wsj.com/economy/star-admits-feud-1a2",
+                 "https://web.archive.org/web/20250624081807/https://www.wsj.com/economy/x"):
+        assert where("Star admits feud with co-host", "She spoke on a podcast.", link) == (
+            "Americas", ("US",))
+    assert where("Star admits feud with co-host", "She spoke on a podcast.",
+                 "https://archive.ph/newest/https://www.bbc.com/news/world-europe-123")[0] \
+        == "Europe"
+    topic = classify_topic("Quarterly results beat forecasts", "", (),
+                           "https://archive.is/newest/https://www.wsj.com/business/results-1a2",
+                           ())
+    assert topic.topic == "Business"

@@ -127,6 +127,29 @@ def _term(word: str) -> str:
     return stem(lw)
 
 
+# Services that keep a copy of a page under their own address, with the page's own link in
+# the path: "https://archive.is/newest/https://www.wsj.com/world/…",
+# "https://web.archive.org/web/20250624000000/https://www.nytimes.com/…". Feeds that route
+# their links through one (to read past a paywall) still tell the outlet and its sections by
+# the link inside.
+ARCHIVE_HOSTS = frozenset({"archive.is", "archive.ph", "archive.today", "archive.li",
+                           "archive.vn", "archive.fo", "archive.md", "web.archive.org"})
+_INNER_LINK = re.compile(r"https?://", re.IGNORECASE)
+
+
+def original_url(url: str) -> str:
+    """The link a copy on an archive service (``ARCHIVE_HOSTS``) stands for, else ``url``."""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return url
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    if host not in ARCHIVE_HOSTS:
+        return url
+    inner = _INNER_LINK.search(url, len(parts.scheme) + 3 + len(parts.netloc))
+    return url[inner.start():] if inner else url
+
+
 def url_path_parts(url: str | None) -> list[str]:
     """Path segments of a link, lower-cased, without the host, query or file suffix."""
     return list(_path_parts(url)) if url else []
@@ -135,7 +158,7 @@ def url_path_parts(url: str | None) -> list[str]:
 @lru_cache(maxsize=PER_TEXT)  # one edition reads each link several times
 def _path_parts(url: str) -> tuple[str, ...]:
     try:
-        path = unquote(urlsplit(url).path)
+        path = unquote(urlsplit(original_url(url)).path)
     except ValueError:
         return ()
     parts = [p for p in path.lower().split("/") if p]
@@ -147,6 +170,6 @@ def url_host(url: str | None) -> str:
     if not url:
         return ""
     try:
-        return (urlsplit(url).hostname or "").lower()
+        return (urlsplit(original_url(url)).hostname or "").lower()
     except ValueError:
         return ""
