@@ -37,7 +37,7 @@ VOTE = ("Chile's senate approves pension reform after two years of talks",
         "Senators in Valparaiso voted 40-3 for the overhaul of Chile's private pension system.")
 
 
-def test_pairs_are_counted_for_one_feed_and_for_two_outlets(tmp_path: Path) -> None:
+def test_pairs_are_counted_for_one_feed_and_for_two_feeds(tmp_path: Path) -> None:
     day = tmp_path / "2025-09-02-test"
     day.mkdir()
     feed(day / "a.xml", "a.example", [("ferry", *FERRY, "10"), ("why", *WHY, "11"),

@@ -315,7 +315,6 @@ def test_a_german_telling_that_leaves_out_the_other_s_town_stays_apart() -> None
     assert len(edition.stories) == len(OTHER_NEWS) + 2
 
 
-
 def test_a_german_noun_is_not_the_english_word_it_begins_like() -> None:
     # "Präsident" spelt close to "President", "Markt" begins like "market": no names
     other = [told(WIRE, t, s, 5) for t, s in OTHER_NEWS]

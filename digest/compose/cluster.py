@@ -399,18 +399,17 @@ def language_pairs(entries: Sequence[Entry], sig: Signals, sem: Sequence[Vec | N
 
 def names_agree(a: Said, b: Said, alike: float = 1.0) -> bool:
     """Each headline names something and at least ``LANGUAGE_NAMES`` of its names are written
-    alike in the other telling (``language.found_names``; of a German headline, whose every
-    noun is capitalised, one found is enough, and beside a German telling names are compared
-    as written); the two do not each name a town (beside a German telling, neither names one
-    the other lacks), nor each a country, that the other
-    telling does not ("Kabul" and "Kandahar", "Morocco" and "Algérie"); headlines with
-    figures share one; and names that agree only as places and leaders come with vectors at
-    least ``LANGUAGE_COUNTRIES_MIN`` alike (``alike``: the vectors' cosine)."""
-    # beside a German telling, names are compared as written: its nouns begin like their
-    # cognates ("Markt", "market"; "Bombenanschlag", "bomb")
-    exact = a.nouns_capitalised or b.nouns_capitalised
-    share_a, found_a = language.found_names(a.names, b.words, b.places, exact=exact)
-    share_b, found_b = language.found_names(b.names, a.words, a.places, exact=exact)
+    alike in the other telling (``language.found_names``); the two do not each name a town,
+    nor each a country, that the other telling does not ("Kabul" and "Kandahar", "Morocco"
+    and "Algérie"); headlines with figures share one; and names that agree only as places
+    and leaders come with vectors at least ``LANGUAGE_COUNTRIES_MIN`` alike (``alike``: the
+    vectors' cosine). Beside a German telling, whose every noun is capitalised and begins
+    like its cognates ("Markt", "market"; "Bombenanschlag", "bomb"), names are compared as
+    written, one found of a German headline's is enough, and neither may name a town the
+    other lacks."""
+    german = a.nouns_capitalised or b.nouns_capitalised
+    share_a, found_a = language.found_names(a.names, b.words, b.places, exact=german)
+    share_b, found_b = language.found_names(b.names, a.words, a.places, exact=german)
     if a.nouns_capitalised:  # "Xpengs Roboter-Sparte …": one name found is enough
         share_a = 1.0 if found_a else 0.0
     if b.nouns_capitalised:
@@ -419,12 +418,8 @@ def names_agree(a: Said, b: Said, alike: float = 1.0) -> bool:
         return False
     if a.figures and b.figures and a.figures.isdisjoint(b.figures):
         return False
-    if a.nouns_capitalised or b.nouns_capitalised:
-        # German nouns meet their cognates ("Markt", "market"; "Bombenanschlag", "bomb"),
-        # so a German telling must not leave out a town the other names
-        if _names_else(a, b) or _names_else(b, a):
-            return False
-    elif _names_else(a, b) and _names_else(b, a):
+    town_else = (_names_else(a, b), _names_else(b, a))
+    if any(town_else) if german else all(town_else):
         return False
     if not (a.countries <= b.words or b.countries <= a.words):
         return False
