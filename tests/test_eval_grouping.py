@@ -37,12 +37,19 @@ VOTE = ("Chile's senate approves pension reform after two years of talks",
         "Senators in Valparaiso voted 40-3 for the overhaul of Chile's private pension system.")
 
 
-def test_pairs_are_counted_for_one_feed_and_for_two_feeds(tmp_path: Path) -> None:
+def ferry_day(tmp_path: Path) -> Path:
+    """A folder of two feeds: a.xml reports the ferry fire, explains it and a vote; b.xml
+    reports the fire too."""
     day = tmp_path / "2025-09-02-test"
     day.mkdir()
     feed(day / "a.xml", "a.example", [("ferry", *FERRY, "10"), ("why", *WHY, "11"),
                                       ("vote", *VOTE, "12")])
     feed(day / "b.xml", "b.example", [("ferry", *FERRY_TOO, "10")])
+    return day
+
+
+def test_pairs_are_counted_for_one_feed_and_for_two_feeds(tmp_path: Path) -> None:
+    day = ferry_day(tmp_path)
     labels = [
         eval_grouping.Label("a.xml", "https://a.example/ferry", "Asia", ("ID",), "World",
                             "ferry"),
