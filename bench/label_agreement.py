@@ -41,7 +41,6 @@ from eval_grouping import (
     day_dir,
     feeds_dir,
     normal_ref,
-    read_cross,
     read_labels,
     snapshot_file,
 )
@@ -90,23 +89,44 @@ class Agreement:
         return c
 
 
+def read_second(path: Path) -> dict[tuple[str, str], str]:
+    """A second reader's groups: (file, normalised link or guid) → story id. A line that is not
+    three tab-separated fields, has no story id, or names an item twice is a clear error."""
+    out: dict[tuple[str, str], str] = {}
+    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip() or line.startswith("#"):
+            continue
+        fields = line.split("\t")
+        if len(fields) != 3 or not fields[2].strip():
+            raise SystemExit(f"{path}:{n}: expected file, link or guid, story id (three fields "
+                             "separated by tabs); an item that is alone is left out")
+        key = (fields[0], normal_ref(fields[1]))
+        if key in out:
+            raise SystemExit(f"{path}:{n}: {fields[1]} is listed twice; keep one line per item")
+        out[key] = fields[2].strip()
+    return out
+
+
 def compare(day: Path, first_file: Path, second_file: Path, *, model: bool = True) -> Agreement:
     """Both labellers and the merge over one label set: ``first_file`` is its per-item label
-    file, ``second_file`` the second labeller's groups, ``day`` the snapshot folder."""
+    file, ``second_file`` the second labeller's groups, ``day`` the snapshot folder. Each
+    labelled item counts once, found by its link or else its guid, as in ``eval_grouping``."""
     first = {(lab.file, normal_ref(lab.ref)): lab.story for lab in read_labels(first_file)}
-    other = read_cross(second_file)
+    other = read_second(second_file)
     unknown = [k for k in other if k not in first]
     if unknown:
         raise SystemExit(f"{second_file}: {len(unknown)} item(s) not in {first_file.name}, "
                          f"e.g. {unknown[0]}; fix the file (items are named as in the first "
                          "labels: file, link or guid)")
     items = []  # (file, first story, second story, story index, when, title)
+    seen: set[tuple[str, str]] = set()  # a feed that repeats an item: counted once
     for n, (_, group) in enumerate(_grouped(day, model)):
         for e in group:
             file = snapshot_file(e).split("/")[1]
             key = next((k for k in ((file, normal_ref(e.url or e.key)), (file, normal_ref(e.key)))
                         if k in first), None)
-            if key is not None:
+            if key is not None and key not in seen:
+                seen.add(key)
                 items.append((file, first[key], other.get(key, ""), n, when(e), e.title))
     out = Agreement(items=len(items))
     for x, y in combinations(items, 2):
@@ -154,17 +174,21 @@ def report(name: str, t: Agreement) -> list[str]:
 
 
 def main(argv: list[str]) -> int:
-    if feeds_dir() is None:
+    root = feeds_dir()
+    if root is None:
         return 0
     totals = {"tuned": Agreement(), "held-out": Agreement()}
     for second in sorted(SECOND.glob("*.tsv")):
         name = second.stem
         if not _chosen(name, argv):
             continue
-        root = feeds_dir()
-        day = day_dir(root, name.split(".")[0]) if root else None
+        day = day_dir(root, name.split(".")[0])
         if day is None:
             print(f"SKIP {name}: its snapshots are not here (see eval_grouping.py)",
+                  file=sys.stderr)
+            continue
+        if not (LABELS / f"{name}.tsv").is_file():
+            print(f"SKIP {name}: no first labels bench/labels/{name}.tsv to compare with",
                   file=sys.stderr)
             continue
         t = compare(day, LABELS / f"{name}.tsv", second, model="--rules" not in argv)

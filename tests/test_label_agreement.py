@@ -56,3 +56,67 @@ def test_an_item_the_first_labels_do_not_have_is_a_clear_error(tmp_path: Path) -
     with pytest.raises(SystemExit, match=r"second\.tsv: 1 item\(s\) not in first\.tsv"):
         label_agreement.compare(day, tmp_path / "first.tsv", tmp_path / "second.tsv",
                                 model=False)
+
+
+GUIDED = """<item><title>{title}</title><link>https://{host}/{slug}</link><guid isPermaLink="false">
+{guid}</guid><description>{teaser}</description><pubDate>{day} Sep 2025 {hour}:00:00 GMT</pubDate>
+</item>"""
+BUDGET = ("Kenya's parliament passes finance bill after all-night sitting",
+          "Lawmakers in Nairobi approved the budget measures 190-70 on Thursday morning.")
+
+
+def _guided(path: Path, host: str, items: list[tuple[str, str, str, str, str, str]]) -> None:
+    body = "".join(GUIDED.format(host=host, slug=s, guid=g, title=t, teaser=d, day=day, hour=h)
+                   for s, g, t, d, day, h in items)
+    path.write_text(f"<?xml version='1.0'?><rss version='2.0'><channel><title>{host}</title>"
+                    f"<link>https://{host}/</link>{body}</channel></rss>", encoding="utf-8")
+
+
+def test_window_guids_empty_ids_and_what_only_one_reader_joins(tmp_path: Path) -> None:
+    from tests.test_eval_grouping import FERRY, FERRY_TOO, VOTE, WHY
+
+    day = tmp_path / "2025-09-02-test"
+    day.mkdir()
+    _guided(day / "a.xml", "a.example", [
+        ("ferry", "a-1", *FERRY, "02", "10"), ("why", "a-2", *WHY, "02", "11"),
+        ("vote", "a-3", *VOTE, "02", "12"), ("budget", "a-4", *BUDGET, "02", "13"),
+        # the same fire told again two days later: never in one edition with the others
+        ("ferry-again", "a-5", *FERRY, "04", "20")])
+    _guided(day / "b.xml", "b.example", [("ferry", "b-1", *FERRY_TOO, "02", "10")])
+    (tmp_path / "first.tsv").write_text(
+        "a.xml\thttps://a.example/ferry\tAsia\tID\tPolitics\tferry\n"
+        "a.xml\ta-2\tAsia\tID\tPolitics\tferry\n"  # found by its guid
+        "a.xml\thttps://a.example/vote\tAmericas\tCL\tPolitics\t\n"  # alone: no id
+        "a.xml\thttps://a.example/budget\tAfrica\tKE\tPolitics\t\n"
+        "a.xml\thttps://a.example/ferry-again\tAsia\tID\tPolitics\tferry\n"
+        "b.xml\thttps://b.example/ferry\tAsia\tID\tPolitics\t\n", encoding="utf-8")
+    (tmp_path / "second.tsv").write_text(
+        "a.xml\thttps://a.example/ferry\tfire\na.xml\ta-2\tfire\n"
+        "a.xml\thttps://a.example/ferry-again\tfire\nb.xml\thttps://b.example/ferry\tfire\n",
+        encoding="utf-8")
+    t = label_agreement.compare(day, tmp_path / "first.tsv", tmp_path / "second.tsv",
+                                model=False)
+    assert t.items == 6
+    total = t.total()
+    # within 36 h the first labels join ferry~why only (two empty ids are no story); the
+    # second reader joins both ferry reports and the explainer
+    assert (total.a, total.b, total.ab, total.either) == (1, 3, 1, 3)
+    # the merge joins the two outlets' reports: a pair only the second reader joins
+    assert (total.code, total.code_a, total.code_b, total.code_ab, total.code_either) == \
+        (1, 0, 1, 0, 1)
+    assert (t.two_feeds.b, t.two_feeds.code_b, t.one_feed.ab) == (2, 1, 1)
+    assert any(d.startswith("both (apart): a.xml") and "Why Indonesia" in d
+               for d in t.disagreements)
+    assert any(d.startswith("second only (merged): ") for d in t.disagreements)
+
+
+def test_a_second_file_with_a_missing_id_or_a_repeated_item_is_a_clear_error(
+        tmp_path: Path) -> None:
+    path = tmp_path / "second.tsv"
+    path.write_text("a.xml\thttps://a.example/ferry\t\n", encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"second\.tsv:1: expected file, link or guid, story"):
+        label_agreement.read_second(path)
+    path.write_text("a.xml\thttps://a.example/ferry\tx\na.xml\thttps://a.example/ferry/\ty\n",
+                    encoding="utf-8")
+    with pytest.raises(SystemExit, match=r"second\.tsv:2: .* is listed twice"):
+        label_agreement.read_second(path)
