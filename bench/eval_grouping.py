@@ -178,6 +178,13 @@ def snapshot_file(entry: Entry) -> str:
     return entry.feed_url.removeprefix("snapshot:")
 
 
+def entry_keys(entry: Entry) -> tuple[tuple[str, str], tuple[str, str]]:
+    """How a label names an entry: (feed file, its link, else its guid), then (feed file,
+    its guid); a label's (file, ``normal_ref(ref)``) is looked up in that order."""
+    file = snapshot_file(entry).split("/")[1]
+    return (file, normal_ref(entry.url or entry.key)), (file, normal_ref(entry.key))
+
+
 # ------------------------------------------------------------------------ evaluation
 
 LABELS = Path(__file__).resolve().parent / "labels"
@@ -352,9 +359,8 @@ def labelled_entries() -> Iterator[tuple[str, Label, Entry, Feed]]:
         feed_of = {f.url: f for f in feeds}
         idx: dict[tuple[str, str], Entry] = {}
         for e in with_vectors(entries):
-            f = snapshot_file(e).split("/")[1]
-            idx.setdefault((f, normal_ref(e.url or e.key)), e)
-            idx.setdefault((f, normal_ref(e.key)), e)
+            for key in entry_keys(e):
+                idx.setdefault(key, e)
         for lab in read_labels(path):
             e = idx.get((lab.file, normal_ref(lab.ref)))
             if e is not None:
@@ -395,8 +401,8 @@ def evaluate_cross(day_dir: Path, labels: dict[tuple[str, str], str], *,
     seen: set[tuple[str, str]] = set()
     for n, (_, group) in enumerate(_grouped(day_dir, model)):
         for e in group:
-            file = snapshot_file(e).split("/")[1]
-            keys = [(file, normal_ref(e.url or e.key)), (file, normal_ref(e.key))]
+            keys = entry_keys(e)
+            file = keys[0][0]
             label = next((labels[k] for k in keys if k in labels), "")
             seen.update(k for k in keys if k in labels)
             items.append((file, label, when(e), n, e.title))
@@ -423,10 +429,10 @@ def evaluate_day(day_dir: Path, labels: list[Label], *, model: bool = True) -> T
     seen: dict[tuple[str, str], Entry] = {}  # each labelled item's own entry
     for n, (story, group) in enumerate(stories):
         for e in group:
-            key = (snapshot_file(e).split("/")[1], normal_ref(e.url or e.key))
+            key, by_guid = entry_keys(e)
             where[key] = (n, story)
-            seen[key] = seen[(key[0], normal_ref(e.key))] = e
-            where.setdefault((key[0], normal_ref(e.key)), (n, story))
+            seen[key] = seen[by_guid] = e
+            where.setdefault(by_guid, (n, story))
     t = Tally()
     found: list[tuple[Label, int, Entry]] = []
     for lab in labels:

@@ -39,10 +39,10 @@ from eval_grouping import (
     _grouped,
     _ratio,
     day_dir,
+    entry_keys,
     feeds_dir,
     normal_ref,
     read_labels,
-    snapshot_file,
 )
 
 from digest.compose.cluster import when
@@ -122,12 +122,10 @@ def compare(day: Path, first_file: Path, second_file: Path, *, model: bool = Tru
     seen: set[tuple[str, str]] = set()  # a feed that repeats an item: counted once
     for n, (_, group) in enumerate(_grouped(day, model)):
         for e in group:
-            file = snapshot_file(e).split("/")[1]
-            key = next((k for k in ((file, normal_ref(e.url or e.key)), (file, normal_ref(e.key)))
-                        if k in first), None)
+            key = next((k for k in entry_keys(e) if k in first), None)
             if key is not None and key not in seen:
                 seen.add(key)
-                items.append((file, first[key], other.get(key, ""), n, when(e), e.title))
+                items.append((key[0], first[key], other.get(key, ""), n, when(e), e.title))
     out = Agreement(items=len(items))
     for x, y in combinations(items, 2):
         if abs(x[4] - y[4]) > PAIR_WINDOW:

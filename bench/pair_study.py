@@ -35,12 +35,12 @@ import numpy as np
 from eval_grouping import (
     LABELS,
     PAIR_WINDOW,
+    entry_keys,
     feeds_dir,
     load_day,
     normal_ref,
     read_cross,
     read_labels,
-    snapshot_file,
     with_vectors,
 )
 
@@ -69,9 +69,7 @@ def pairs_of(day_dir: Path, label_file: Path) -> list[dict[str, Any]]:
         labels = {(lab.file, normal_ref(lab.ref)): lab.story for lab in read_labels(label_file)}
     story = []
     for e in entries:
-        f = snapshot_file(e).split("/")[1]
-        keys = [(f, normal_ref(e.url or e.key)), (f, normal_ref(e.key))]
-        story.append(next((labels[k] for k in keys if k in labels), ""))
+        story.append(next((labels[k] for k in entry_keys(e) if k in labels), ""))
     return pair_rows(entries, story)
 
 

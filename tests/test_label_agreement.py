@@ -12,7 +12,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
 
 import label_agreement
 
-from tests.test_eval_grouping import ferry_day
+from tests.test_eval_grouping import FERRY, FERRY_TOO, VOTE, WHY, ferry_day
 
 FIRST = """# file\tref\tregion\tcountries\ttopic\tstory
 a.xml\thttps://a.example/ferry\tAsia\tID\tPolitics\tferry
@@ -73,8 +73,6 @@ def _guided(path: Path, host: str, items: list[tuple[str, str, str, str, str, st
 
 
 def test_window_guids_empty_ids_and_what_only_one_reader_joins(tmp_path: Path) -> None:
-    from tests.test_eval_grouping import FERRY, FERRY_TOO, VOTE, WHY
-
     day = tmp_path / "2025-09-02-test"
     day.mkdir()
     _guided(day / "a.xml", "a.example", [
